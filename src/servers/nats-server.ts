@@ -1,0 +1,33 @@
+// Starts a real nats-server with JetStream, storing under a given folder.
+import { resolveNatsServer } from '../../tools/servers.mjs';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+export interface NatsServerOptions {
+  host?: string;
+  port: number;
+  /** HTTP monitoring port (/healthz, /jsz); readiness is read from it. */
+  monitorPort: number;
+  /** JetStream store directory. */
+  storeDir: string;
+  logFile?: string;
+}
+
+export interface NatsServer extends ServerProcess {
+  readonly url: string;
+  readonly monitorUrl: string;
+}
+
+/** Starts nats-server and resolves once its health endpoint reports JetStream ready. */
+export async function startNatsServer(options: NatsServerOptions): Promise<NatsServer> {
+  const { host = '127.0.0.1', port, monitorPort, storeDir, logFile } = options;
+  const monitorUrl = `http://${host}:${monitorPort}`;
+  const server = await startServerProcess({
+    name: 'nats-server',
+    binary: resolveNatsServer(),
+    args: ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', storeDir],
+    ports: [port, monitorPort],
+    ready: async () => (await fetch(`${monitorUrl}/healthz?js-enabled-only=true`)).ok,
+    logFile,
+  });
+  return Object.assign(server, { url: `nats://${host}:${port}`, monitorUrl });
+}

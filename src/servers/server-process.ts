@@ -1,0 +1,83 @@
+// Runs a server binary as a child process that dies with us, waits until it answers, and stops it cleanly.
+import { createWriteStream } from 'node:fs';
+import { execa, type ResultPromise } from 'execa';
+import { portInUse } from './ports.js';
+
+/** A local server failed to start; the message is a single line naming the cause. */
+export class ServerStartError extends Error {
+  readonly code = 'SERVER_START_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServerStartError';
+  }
+}
+
+export interface ServerProcess {
+  readonly name: string;
+  readonly pid: number | undefined;
+  /** SIGTERM, then SIGKILL after the grace period; resolves when the process is gone. */
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  name: string;
+  binary: string;
+  args: string[];
+  /** Ports the server will bind; checked first so a taken port fails fast instead of hanging. */
+  ports: number[];
+  /** Resolves true once the server answers. */
+  ready: () => Promise<boolean>;
+  timeoutMs?: number;
+  /** Appends the server's own output to this file (the dev command keeps it under the data folder). */
+  logFile?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
+export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
+  const { name, binary, args, ports, ready, logFile, timeoutMs = 30_000 } = options;
+  for (const port of ports) {
+    if (await portInUse(port)) {
+      throw new ServerStartError(`${name}: port ${port} is already in use; stop what holds it or choose another port`);
+    }
+  }
+  const child: ResultPromise = execa(binary, args, {
+    cleanup: true,
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'pipe',
+    stderr: 'pipe',
+    all: true,
+    buffer: { stdout: false, stderr: false, all: true },
+    forceKillAfterDelay: 5_000,
+  });
+  let tail = '';
+  const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
+  child.all?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString()).slice(-2_000);
+    log?.write(chunk);
+  });
+  let exited = false;
+  const done = child.then(() => {
+    exited = true;
+    log?.end();
+  });
+
+  const stop = async () => {
+    if (!exited) child.kill('SIGTERM');
+    await done;
+  };
+
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (exited) {
+      const last = tail.trim().split('\n').slice(-1)[0] ?? '';
+      throw new ServerStartError(`${name} exited during start-up: ${last || 'no output'}`);
+    }
+    if (await ready().catch(() => false)) return { name, pid: child.pid, stop };
+    await sleep(100);
+  }
+  await stop();
+  throw new ServerStartError(`${name} did not answer within ${timeoutMs / 1000}s`);
+}

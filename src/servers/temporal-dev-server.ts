@@ -1,0 +1,66 @@
+// Starts the real Temporal dev server (Temporal CLI `server start-dev`) with its Web UI and our search attributes.
+import { Connection } from '@temporalio/client';
+import { grpc } from '@temporalio/proto';
+import type { SearchAttributeType } from '@temporalio/common';
+import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
+import { resolveTemporalCli } from '../../tools/servers.mjs';
+import { orderSearchAttributes } from '../shared/search-attributes.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+
+export interface TemporalDevServerOptions {
+  host?: string;
+  port: number;
+  /** Web UI port; omitted means headless (tests). */
+  uiPort?: number;
+  /** SQLite file for persistent state; omitted means in-memory (tests). */
+  dbFile?: string;
+  logFile?: string;
+  searchAttributes?: SearchAttributeKey<SearchAttributeType>[];
+}
+
+export interface TemporalDevServer extends ServerProcess {
+  readonly address: string;
+  readonly uiUrl: string | undefined;
+}
+
+/** The CLI's names for search attribute types in `--search-attribute Key=Type`. */
+const cliTypeNames: Record<SearchAttributeType, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+
+/** Starts the dev server and resolves once its frontend answers gRPC health checks. */
+export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
+  const { host = '127.0.0.1', port, uiPort, dbFile, logFile, searchAttributes = orderSearchAttributes } = options;
+  const address = `${host}:${port}`;
+  const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--log-level', 'warn'];
+  args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  // WAL keeps writes durable without the cost of a full sync per commit (never synchronous=OFF).
+  if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=${cliTypeNames[key.type]}`);
+
+  const ready = async () => {
+    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    try {
+      const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+      return status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+    } finally {
+      await connection.close();
+    }
+  };
+  const server = await startServerProcess({
+    name: 'temporal dev server',
+    binary: resolveTemporalCli(),
+    args,
+    ports: uiPort ? [port, uiPort] : [port],
+    ready,
+    logFile,
+    timeoutMs: 60_000,
+  });
+  return Object.assign(server, { address, uiUrl: uiPort ? `http://localhost:${uiPort}` : undefined });
+}

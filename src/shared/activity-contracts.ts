@@ -1,0 +1,106 @@
+/**
+ * The contract between the saga and the services: the signature of every activity, per service.
+ * The workflow proxies these interfaces (types only, nothing of the services enters the bundle) and
+ * each service's activity factory must return an object that satisfies its interface.
+ *
+ * Idempotency: every activity derives its idempotency key from its workflow ID and its step name
+ * (`<workflowId>:<activityType>`), so a retried attempt never charges, reserves or ships twice, and a
+ * compensation for a step that never happened is a no-op that reports `{ applied: false }`.
+ */
+import type { Money, OrderLineInput, PricedLine, PricedOrder, ShippingAddress } from './order.js';
+import type { OrderStatus } from './order-status.js';
+
+/**
+ * The attempt that produced a result (`Context.current().info.attempt`). Temporal does not tell the workflow
+ * how many attempts a successful activity took, yet the order's state shows it; absent reads as 1.
+ */
+export interface AttemptCount {
+  attempts?: number;
+}
+
+export interface ChargePaymentInput {
+  orderId: string;
+  customerId: string;
+  token: string;
+  amount: Money;
+}
+export interface ChargePaymentResult extends AttemptCount {
+  paymentId: string;
+  amount: Money;
+}
+export interface RefundPaymentInput {
+  orderId: string;
+}
+/** `applied: false` when there was no captured charge to refund (or it was refunded already by an earlier attempt). */
+export interface CompensationResult extends AttemptCount {
+  applied: boolean;
+}
+
+export interface PaymentActivities {
+  /** Fails with PaymentDeclined / InsufficientFunds (non-retryable); the flaky token fails transiently first. */
+  chargePayment(input: ChargePaymentInput): Promise<ChargePaymentResult>;
+  /** Refunds the charge this order's workflow made; RefundRejected (non-retryable) while the provider refuses it. */
+  refundPayment(input: RefundPaymentInput): Promise<CompensationResult>;
+}
+
+export interface PriceOrderInput {
+  orderId: string;
+  items: OrderLineInput[];
+}
+export interface ReserveInventoryInput {
+  orderId: string;
+  lines: { sku: string; quantity: number }[];
+}
+export interface ReserveInventoryResult extends AttemptCount {
+  reservationId: string;
+}
+export interface OrderRefInput {
+  orderId: string;
+}
+
+export interface InventoryActivities {
+  /** Prices from the catalogue; UnknownSku / InvalidQuantity (non-retryable). Read-only. */
+  priceOrder(input: PriceOrderInput): Promise<PricedOrder & AttemptCount>;
+  /** All-or-nothing across the lines; OutOfStock (non-retryable) names the SKUs short. */
+  reserveInventory(input: ReserveInventoryInput): Promise<ReserveInventoryResult>;
+  /** Returns this order's reserved stock to available. */
+  releaseInventory(input: OrderRefInput): Promise<CompensationResult>;
+  /** Moves this order's reserved stock to shipped once the shipment exists. */
+  commitReservation(input: OrderRefInput): Promise<CompensationResult>;
+}
+
+export interface CreateShipmentInput {
+  orderId: string;
+  address: ShippingAddress;
+  lines: PricedLine[];
+}
+export interface CreateShipmentResult extends AttemptCount {
+  shipmentId: string;
+  carrier: string;
+  trackingNumber: string;
+}
+
+export interface ShippingActivities {
+  /** AddressRejected (non-retryable) for a country the service does not serve. */
+  createShipment(input: CreateShipmentInput): Promise<CreateShipmentResult>;
+  cancelShipment(input: OrderRefInput): Promise<CompensationResult>;
+}
+
+/** Order-level events have no service store behind them; the order worker publishes them. */
+export type OrderEventName = 'OrderCreated' | 'OrderCompleted' | 'OrderFailed' | 'OrderCancelled' | 'CompensationFailed';
+
+export interface PublishOrderEventInput {
+  name: OrderEventName;
+  /** Distinguishes two events of the same name in one workflow (for example two CompensationFailed after a retry). */
+  step: string;
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  total?: Money;
+  lines?: PricedLine[];
+  reason?: { code: string; message: string };
+}
+
+export interface OrderActivities {
+  publishOrderEvent(input: PublishOrderEventInput): Promise<void>;
+}
