@@ -4,6 +4,7 @@
 // server: an explicit environment variable, then the cache (keyed by version), then a build from the
 // package registries this project may reach (Go module proxy, Maven Central), then a documented fallback.
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -149,7 +150,9 @@ export function resolveNatsServer({ log = () => {} } = {}) {
 export function resolveTestServer({ log = () => {} } = {}) {
   const explicit = fromEnv('TEMPORAL_TEST_SERVER_PATH', 'time-skipping test server');
   if (explicit) return explicit;
-  const dir = join(cacheRoot(), `temporal-test-server-${versions.testServer}`);
+  // Keyed by the pom's content too, so a changed dependency list (not only the version) refetches.
+  const pomHash = createHash('sha256').update(readFileSync(testServerPom)).digest('hex').slice(0, 8);
+  const dir = join(cacheRoot(), `temporal-test-server-${versions.testServer}-${pomHash}`);
   const launcher = join(dir, 'temporal-test-server');
   if (existsSync(launcher) && readdirSync(join(dir, 'lib')).length > 0) return launcher;
   if (!commandWorks('java', ['-version'])) {
