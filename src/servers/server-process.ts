@@ -34,6 +34,12 @@ export interface StartOptions {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The line of a dying server's output that says why: the last one that reads like an error, else the last one. */
+function causeLine(output: string): string {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.findLast((l) => /error|fatal|fail|panic|not defined|invalid|denied/i.test(l)) ?? lines.at(-1) ?? '';
+}
+
 /** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const { name, binary, args, ports, ready, logFile, timeoutMs = 30_000 } = options;
@@ -52,10 +58,13 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     buffer: { stdout: false, stderr: false, all: true },
     forceKillAfterDelay: 5_000,
   });
+  // The cause is often the first line (a bad flag, then the usage text) or the last (a fatal error): keep both ends.
+  let head = '';
   let tail = '';
   const log = logFile ? createWriteStream(logFile, { flags: 'a' }) : undefined;
   child.all?.on('data', (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-2_000);
+    if (head.length < 4_000) head += chunk.toString();
+    else tail = (tail + chunk.toString()).slice(-2_000);
     log?.write(chunk);
   });
   let exited = false;
@@ -72,8 +81,7 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (exited) {
-      const last = tail.trim().split('\n').slice(-1)[0] ?? '';
-      throw new ServerStartError(`${name} exited during start-up: ${last || 'no output'}`);
+      throw new ServerStartError(`${name} exited during start-up: ${causeLine(head + tail) || 'no output'}`);
     }
     if (await ready().catch(() => false)) return { name, pid: child.pid, stop };
     await sleep(100);
