@@ -31,7 +31,10 @@ export interface ChargePaymentResult extends AttemptCount {
 export interface RefundPaymentInput {
   orderId: string;
 }
-/** `applied: false` when there was no captured charge to refund (or it was refunded already by an earlier attempt). */
+/**
+ * `applied: false` when there was nothing to undo (no captured charge, reservation or shipment, or another
+ * workflow already undid it). A retry of the same compensation replays its stored result, so it stays `true`.
+ */
 export interface CompensationResult extends AttemptCount {
   applied: boolean;
 }

@@ -1,0 +1,165 @@
+// The inventory service's activities: price an order, reserve its stock, and release or commit the reservation.
+import { randomUUID } from 'node:crypto';
+import type { EventPublisher } from '../../events/publisher.js';
+import type {
+  AttemptCount,
+  CompensationResult,
+  InventoryActivities,
+  OrderRefInput,
+  PriceOrderInput,
+  ReserveInventoryInput,
+  ReserveInventoryResult,
+} from '../../shared/activity-contracts.js';
+import type { PricedLine, PricedOrder } from '../../shared/order.js';
+import { BusinessError, withActivityFailures } from '../business-error.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { emitEvent } from '../emit-event.js';
+import { currentAttempt, currentStep } from '../idempotency.js';
+import type { StepContext } from '../idempotency.js';
+import { OutOfStockError, UnknownSkuError } from './errors.js';
+import { normalizeLines } from './lines.js';
+import type { InventoryStore, Reservation } from './store.js';
+
+export interface InventoryActivityDeps {
+  store: InventoryStore;
+  publisher: EventPublisher;
+  clock?: Clock;
+}
+
+/**
+ * Builds the inventory activities around their dependencies. Prices always come from the catalogue,
+ * never from the client; duplicate SKU lines are merged. Reservations are all-or-nothing and keyed by
+ * idempotency key, so a retry replays the stored outcome and event instead of reserving twice.
+ */
+export function createInventoryActivities({
+  store,
+  publisher,
+  clock = systemClock,
+}: InventoryActivityDeps): InventoryActivities {
+  return {
+    priceOrder: (input: PriceOrderInput): Promise<PricedOrder & AttemptCount> =>
+      withActivityFailures(async () => {
+        const lines = normalizeLines(input.items);
+        const products = new Map((await store.findProducts(lines.map((l) => l.sku))).map((p) => [p.sku, p]));
+        const unknown = lines.filter((l) => !products.has(l.sku)).map((l) => l.sku);
+        if (unknown.length > 0) throw new UnknownSkuError(unknown);
+        const priced = lines.map((line): PricedLine => {
+          const product = products.get(line.sku)!;
+          const { amount, currency } = product.unitPrice;
+          return {
+            sku: line.sku,
+            name: product.name,
+            quantity: line.quantity,
+            unitPrice: { amount, currency },
+            lineTotal: { amount: amount * line.quantity, currency },
+          };
+        });
+        const currencies = new Set(priced.map((l) => l.lineTotal.currency));
+        if (currencies.size !== 1) throw new Error(`catalogue prices mix currencies: ${[...currencies].join(', ')}`);
+        const total = priced.reduce((sum, l) => sum + l.lineTotal.amount, 0);
+        return {
+          lines: priced,
+          total: { amount: total, currency: [...currencies][0] ?? 'EUR' },
+          attempts: currentAttempt(),
+        };
+      }),
+
+    reserveInventory: (input: ReserveInventoryInput): Promise<ReserveInventoryResult> =>
+      withActivityFailures(async () => {
+        const step = currentStep();
+        let reservation = await store.findReservationByKey(step.idempotencyKey);
+        if (reservation === undefined) {
+          try {
+            reservation = await store.reserve({
+              reservationId: `res_${randomUUID()}`,
+              idempotencyKey: step.idempotencyKey,
+              orderId: input.orderId,
+              lines: normalizeLines(input.lines),
+              at: clock().toISOString(),
+            });
+          } catch (error) {
+            // Rejected before anything was stored (bad quantity, unknown SKU): still an InventoryUpdateFailed fact.
+            if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
+            throw error;
+          }
+        }
+        const lines = reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+        if (reservation.status === 'rejected') {
+          const error = new OutOfStockError(shortagesOf(reservation));
+          await publishRejection(step, input, error, reservation.createdAt, reservation);
+          throw error;
+        }
+        await emitEvent(publisher, {
+          name: 'InventoryUpdated',
+          workflowId: step.workflowId,
+          step: step.activityType,
+          data: { orderId: reservation.orderId, reservationId: reservation.reservationId, lines },
+          time: reservation.createdAt,
+        });
+        return { reservationId: reservation.reservationId, attempts: step.attempt };
+      }),
+
+    releaseInventory: (input: OrderRefInput): Promise<CompensationResult> =>
+      withActivityFailures(async () => {
+        const step = currentStep();
+        const outcome = await store.release({
+          orderId: input.orderId,
+          idempotencyKey: step.idempotencyKey,
+          at: clock().toISOString(),
+        });
+        if (!outcome.applied || outcome.reservation === undefined) return { applied: false, attempts: step.attempt };
+        const { reservation } = outcome;
+        await emitEvent(publisher, {
+          name: 'InventoryReleased',
+          workflowId: step.workflowId,
+          step: step.activityType,
+          data: {
+            orderId: reservation.orderId,
+            reservationId: reservation.reservationId,
+            lines: reservation.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+          },
+          time: reservation.releasedAt ?? reservation.createdAt,
+        });
+        return { applied: true, attempts: step.attempt };
+      }),
+
+    commitReservation: (input: OrderRefInput): Promise<CompensationResult> =>
+      withActivityFailures(async () => {
+        const step = currentStep();
+        const outcome = await store.commit({
+          orderId: input.orderId,
+          idempotencyKey: step.idempotencyKey,
+          at: clock().toISOString(),
+        });
+        return { applied: outcome.applied, attempts: step.attempt };
+      }),
+  };
+
+  async function publishRejection(
+    step: StepContext,
+    input: ReserveInventoryInput,
+    error: BusinessError,
+    time: string,
+    reservation?: Reservation,
+  ): Promise<void> {
+    await emitEvent(publisher, {
+      name: 'InventoryUpdateFailed',
+      workflowId: step.workflowId,
+      step: step.activityType,
+      data: {
+        orderId: input.orderId,
+        ...(reservation && { reservationId: reservation.reservationId, shortages: shortagesOf(reservation) }),
+        lines: (reservation?.lines ?? input.lines).map(({ sku, quantity }) => ({ sku, quantity })),
+        reason: { code: error.code, message: error.message },
+      },
+      time,
+    });
+  }
+}
+
+function shortagesOf(reservation: Reservation): { sku: string; requested: number; available: number }[] {
+  return reservation.lines
+    .filter((l) => l.availableBefore < l.quantity)
+    .map((l) => ({ sku: l.sku, requested: l.quantity, available: l.availableBefore }));
+}

@@ -1,0 +1,49 @@
+// Schema migrations of the inventory database, in order; portable to PostgreSQL (text IDs, integer money).
+import type { Migration } from 'kysely';
+
+export const inventoryMigrations: Record<string, Migration> = {
+  '0001-create-products-and-reservations': {
+    async up(db) {
+      await db.schema
+        .createTable('products')
+        .addColumn('sku', 'text', (c) => c.primaryKey())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('unit_price', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('available', 'integer', (c) => c.notNull())
+        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('shipped', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('seeded', 'integer', (c) => c.notNull())
+        .addColumn('restocked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('reservations')
+        .addColumn('reservation_id', 'text', (c) => c.primaryKey())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('release_key', 'text')
+        .addColumn('released_at', 'text')
+        .addColumn('commit_key', 'text')
+        .addColumn('committed_at', 'text')
+        .execute();
+      await db.schema.createIndex('reservations_order_id').on('reservations').column('order_id').execute();
+      await db.schema
+        .createTable('reservation_lines')
+        .addColumn('reservation_id', 'text', (c) => c.notNull().references('reservations.reservation_id'))
+        .addColumn('line_no', 'integer', (c) => c.notNull())
+        .addColumn('sku', 'text', (c) => c.notNull().references('products.sku'))
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('available_before', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('reservation_lines_pk', ['reservation_id', 'sku'])
+        .execute();
+    },
+    async down(db) {
+      await db.schema.dropTable('reservation_lines').execute();
+      await db.schema.dropTable('reservations').execute();
+      await db.schema.dropTable('products').execute();
+    },
+  },
+};

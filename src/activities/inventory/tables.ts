@@ -1,0 +1,50 @@
+// Row types of the inventory database, as Kysely sees them.
+
+/**
+ * One row per SKU. Stock is split by state so it is conserved by construction:
+ * available + reserved + shipped = seeded + restocked, and every move is a transfer between columns.
+ */
+export interface ProductsTable {
+  sku: string;
+  name: string;
+  /** Minor units. */
+  unit_price: number;
+  currency: string;
+  available: number;
+  reserved: number;
+  shipped: number;
+  seeded: number;
+  restocked: number;
+  updated_at: string;
+}
+
+export interface ReservationsTable {
+  reservation_id: string;
+  /** `<workflowId>:reserveInventory`; unique, so a retried reservation finds its row. */
+  idempotency_key: string;
+  order_id: string;
+  status: ReservationStatus;
+  created_at: string;
+  release_key: string | null;
+  released_at: string | null;
+  commit_key: string | null;
+  committed_at: string | null;
+}
+
+/** `rejected` records an out-of-stock attempt, so the InventoryUpdateFailed event is backed by state. */
+export type ReservationStatus = 'reserved' | 'rejected' | 'released' | 'committed';
+
+export interface ReservationLinesTable {
+  reservation_id: string;
+  line_no: number;
+  sku: string;
+  quantity: number;
+  /** Stock available when the reservation was attempted: shows why a rejected one was short. */
+  available_before: number;
+}
+
+export interface InventoryTables {
+  products: ProductsTable;
+  reservations: ReservationsTable;
+  reservation_lines: ReservationLinesTable;
+}

@@ -1,0 +1,42 @@
+// The order worker's activity: publish order-level events on the workflow's behalf.
+import type { EventPublisher } from '../../events/publisher.js';
+import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
+import { withActivityFailures } from '../business-error.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { emitEvent } from '../emit-event.js';
+import { currentStep } from '../idempotency.js';
+
+export interface OrderActivityDeps {
+  publisher: EventPublisher;
+  clock?: Clock;
+}
+
+/**
+ * Workflows cannot do I/O, so order-level events (OrderCreated, OrderCompleted...) go out through this
+ * activity. There is no store: the event ID comes from the workflow ID, the caller's `step` and the event
+ * name, so a retried publish carries the same ID and the broker drops the duplicate.
+ */
+export function createOrderActivities({ publisher, clock = systemClock }: OrderActivityDeps): OrderActivities {
+  return {
+    publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
+      withActivityFailures(async () => {
+        const { workflowId } = currentStep();
+        const { name, step, orderId, customerId, status, total, lines, reason } = input;
+        await emitEvent(publisher, {
+          name,
+          workflowId,
+          step,
+          data: {
+            orderId,
+            customerId,
+            status,
+            ...(total && { total }),
+            ...(lines && { lines }),
+            ...(reason && { reason }),
+          },
+          time: clock().toISOString(),
+        });
+      }),
+  };
+}

@@ -1,0 +1,29 @@
+// Schema migrations of the payments database, in order; portable to PostgreSQL (text IDs, integer money).
+import type { Migration } from 'kysely';
+
+export const paymentMigrations: Record<string, Migration> = {
+  '0001-create-charges': {
+    async up(db) {
+      await db.schema
+        .createTable('charges')
+        .addColumn('payment_id', 'text', (c) => c.primaryKey())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'integer', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('failure_code', 'text')
+        .addColumn('failure_message', 'text')
+        .addColumn('refund_blocked', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('refund_key', 'text')
+        .addColumn('refunded_at', 'text')
+        .execute();
+      await db.schema.createIndex('charges_order_id').on('charges').column('order_id').execute();
+    },
+    async down(db) {
+      await db.schema.dropTable('charges').execute();
+    },
+  },
+};

@@ -1,0 +1,174 @@
+// The payments store: its port, and the Kysely implementation that owns each local transaction.
+import type { Kysely, Selectable } from 'kysely';
+import { migrateToLatest } from '../../db/migrate.js';
+import { openSqliteDatabase } from '../../db/sqlite.js';
+import type { SqliteOptions } from '../../db/sqlite.js';
+import type { Money } from '../../shared/order.js';
+import { paymentMigrations } from './migrations.js';
+import type { ChargeStatus, ChargesTable, PaymentTables } from './tables.js';
+
+export interface Charge {
+  paymentId: string;
+  idempotencyKey: string;
+  orderId: string;
+  customerId: string;
+  amount: Money;
+  status: ChargeStatus;
+  failure?: { code: string; message: string };
+  refundBlocked: boolean;
+  createdAt: string;
+  refundKey?: string;
+  refundedAt?: string;
+}
+
+export interface NewCharge {
+  paymentId: string;
+  idempotencyKey: string;
+  orderId: string;
+  customerId: string;
+  amount: Money;
+  status: 'captured' | 'declined';
+  failure?: { code: string; message: string };
+  refundBlocked: boolean;
+  at: string;
+}
+
+export type RefundOutcome =
+  /** The order has no captured charge: nothing to refund. */
+  | { kind: 'none' }
+  /** The provider refuses this charge's refund until an operator unblocks it. */
+  | { kind: 'blocked'; charge: Charge }
+  /** Refunded; `applied` is true when this idempotency key did it (now or on an earlier attempt). */
+  | { kind: 'refunded'; charge: Charge; applied: boolean };
+
+export interface PaymentStore {
+  findChargeByKey(idempotencyKey: string): Promise<Charge | undefined>;
+  /** The order's most recent charge attempt (captured or refunded ones first), for compensations and operators. */
+  findChargeByOrder(orderId: string): Promise<Charge | undefined>;
+  /** Stores a charge attempt unless its key already has one; returns the stored row either way. */
+  recordCharge(charge: NewCharge): Promise<Charge>;
+  /** Refunds the order's captured charge in one transaction, unless blocked. */
+  refund(input: { orderId: string; idempotencyKey: string; at: string }): Promise<RefundOutcome>;
+  /** Operator action: lets the order's blocked refund go through on the next attempt. True if a block was lifted. */
+  unblockRefund(orderId: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the payments database at `filename`. */
+export async function openPaymentStore(options: SqliteOptions): Promise<KyselyPaymentStore> {
+  const db = openSqliteDatabase<PaymentTables>(options);
+  await migrateToLatest(db, 'payments', paymentMigrations);
+  return new KyselyPaymentStore(db);
+}
+
+/** Dialect-neutral: SQLite today, PostgreSQL later, with the same queries. */
+export class KyselyPaymentStore implements PaymentStore {
+  constructor(private readonly db: Kysely<PaymentTables>) {}
+
+  async findChargeByKey(idempotencyKey: string): Promise<Charge | undefined> {
+    const row = await this.db
+      .selectFrom('charges')
+      .selectAll()
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    return row && toCharge(row);
+  }
+
+  async findChargeByOrder(orderId: string): Promise<Charge | undefined> {
+    const rows = await this.db
+      .selectFrom('charges')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .orderBy('created_at', 'desc')
+      .execute();
+    const row = rows.find((r) => r.status !== 'declined') ?? rows[0];
+    return row && toCharge(row);
+  }
+
+  async recordCharge(charge: NewCharge): Promise<Charge> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('charges')
+        .values({
+          payment_id: charge.paymentId,
+          idempotency_key: charge.idempotencyKey,
+          order_id: charge.orderId,
+          customer_id: charge.customerId,
+          amount: charge.amount.amount,
+          currency: charge.amount.currency,
+          status: charge.status,
+          failure_code: charge.failure?.code ?? null,
+          failure_message: charge.failure?.message ?? null,
+          refund_blocked: charge.refundBlocked ? 1 : 0,
+          created_at: charge.at,
+          refund_key: null,
+          refunded_at: null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('charges')
+        .selectAll()
+        .where('idempotency_key', '=', charge.idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return toCharge(row);
+    });
+  }
+
+  async refund(input: { orderId: string; idempotencyKey: string; at: string }): Promise<RefundOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('charges')
+        .selectAll()
+        .where('order_id', '=', input.orderId)
+        .where('status', 'in', ['captured', 'refunded'])
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      if (row === undefined) return { kind: 'none' };
+      if (row.status === 'refunded') {
+        return { kind: 'refunded', charge: toCharge(row), applied: row.refund_key === input.idempotencyKey };
+      }
+      if (row.refund_blocked !== 0) return { kind: 'blocked', charge: toCharge(row) };
+      const refunded = await trx
+        .updateTable('charges')
+        .set({ status: 'refunded', refund_key: input.idempotencyKey, refunded_at: input.at })
+        .where('payment_id', '=', row.payment_id)
+        .where('status', '=', 'captured')
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { kind: 'refunded', charge: toCharge(refunded), applied: true };
+    });
+  }
+
+  async unblockRefund(orderId: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('charges')
+      .set({ refund_blocked: 0 })
+      .where('order_id', '=', orderId)
+      .where('status', '=', 'captured')
+      .where('refund_blocked', '<>', 0)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function toCharge(row: Selectable<ChargesTable>): Charge {
+  const charge: Charge = {
+    paymentId: row.payment_id,
+    idempotencyKey: row.idempotency_key,
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    amount: { amount: row.amount, currency: row.currency },
+    status: row.status,
+    refundBlocked: row.refund_blocked !== 0,
+    createdAt: row.created_at,
+  };
+  if (row.failure_code !== null) charge.failure = { code: row.failure_code, message: row.failure_message ?? '' };
+  if (row.refund_key !== null) charge.refundKey = row.refund_key;
+  if (row.refunded_at !== null) charge.refundedAt = row.refunded_at;
+  return charge;
+}

@@ -1,0 +1,105 @@
+// The shipping service's activities: create the order's shipment, cancel it as the saga's compensation.
+import { randomUUID } from 'node:crypto';
+import type { EventPublisher } from '../../events/publisher.js';
+import type {
+  CompensationResult,
+  CreateShipmentInput,
+  CreateShipmentResult,
+  OrderRefInput,
+  ShippingActivities,
+} from '../../shared/activity-contracts.js';
+import { withActivityFailures } from '../business-error.js';
+import { systemClock } from '../clock.js';
+import type { Clock } from '../clock.js';
+import { emitEvent } from '../emit-event.js';
+import { currentStep } from '../idempotency.js';
+import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
+import { AddressRejectedError } from './errors.js';
+import type { Shipment, ShippingStore } from './store.js';
+
+export interface ShippingActivityDeps {
+  store: ShippingStore;
+  publisher: EventPublisher;
+  clock?: Clock;
+  /** ISO 3166-1 alpha-2 codes this service ships to; anything else is AddressRejected. */
+  servedCountries?: readonly string[];
+}
+
+/**
+ * Builds the shipping activities around their dependencies. The carrier follows from the destination
+ * country; a retried `createShipment` returns the stored shipment and tracking number (and re-sends the
+ * same OrderShipped event) instead of booking a second parcel. A rejected address publishes nothing:
+ * the workflow reports the order's failure.
+ */
+export function createShippingActivities({
+  store,
+  publisher,
+  clock = systemClock,
+  servedCountries = defaultServedCountries,
+}: ShippingActivityDeps): ShippingActivities {
+  const served = new Set(servedCountries.map((c) => c.toUpperCase()));
+  return {
+    createShipment: (input: CreateShipmentInput): Promise<CreateShipmentResult> =>
+      withActivityFailures(async () => {
+        const step = currentStep();
+        let shipment = await store.findShipmentByKey(step.idempotencyKey);
+        if (shipment === undefined) {
+          const country = input.address.country.trim().toUpperCase();
+          if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
+          const carrier = carrierFor(country);
+          shipment = await store.createShipment({
+            shipmentId: `shp_${randomUUID()}`,
+            idempotencyKey: step.idempotencyKey,
+            orderId: input.orderId,
+            carrier: carrier.name,
+            trackingNumber: newTrackingNumber(carrier),
+            country,
+            itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
+            at: clock().toISOString(),
+          });
+        }
+        await emitEvent(publisher, {
+          name: 'OrderShipped',
+          workflowId: step.workflowId,
+          step: step.activityType,
+          data: { ...shipmentData(shipment), country: shipment.country, itemCount: shipment.itemCount },
+          time: shipment.createdAt,
+        });
+        return {
+          shipmentId: shipment.shipmentId,
+          carrier: shipment.carrier,
+          trackingNumber: shipment.trackingNumber,
+          attempts: step.attempt,
+        };
+      }),
+
+    cancelShipment: (input: OrderRefInput): Promise<CompensationResult> =>
+      withActivityFailures(async () => {
+        const step = currentStep();
+        const outcome = await store.cancelShipment({
+          orderId: input.orderId,
+          idempotencyKey: step.idempotencyKey,
+          at: clock().toISOString(),
+        });
+        if (!outcome.applied || outcome.shipment === undefined) return { applied: false, attempts: step.attempt };
+        await emitEvent(publisher, {
+          name: 'ShipmentCancelled',
+          workflowId: step.workflowId,
+          step: step.activityType,
+          data: shipmentData(outcome.shipment),
+          time: outcome.shipment.cancelledAt ?? outcome.shipment.createdAt,
+        });
+        return { applied: true, attempts: step.attempt };
+      }),
+  };
+}
+
+function shipmentData(shipment: Shipment): {
+  orderId: string;
+  shipmentId: string;
+  carrier: string;
+  trackingNumber: string;
+} {
+  const { orderId, shipmentId, carrier, trackingNumber } = shipment;
+  return { orderId, shipmentId, carrier, trackingNumber };
+}

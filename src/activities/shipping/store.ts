@@ -1,0 +1,151 @@
+// The shipping store: its port, and the Kysely implementation that owns each local transaction.
+import type { Kysely, Selectable } from 'kysely';
+import { migrateToLatest } from '../../db/migrate.js';
+import { openSqliteDatabase } from '../../db/sqlite.js';
+import type { SqliteOptions } from '../../db/sqlite.js';
+import { shippingMigrations } from './migrations.js';
+import type { ShipmentStatus, ShipmentsTable, ShippingTables } from './tables.js';
+
+export interface Shipment {
+  shipmentId: string;
+  idempotencyKey: string;
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  country: string;
+  itemCount: number;
+  status: ShipmentStatus;
+  createdAt: string;
+  cancelledAt?: string;
+}
+
+export interface NewShipment {
+  shipmentId: string;
+  idempotencyKey: string;
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  country: string;
+  itemCount: number;
+  at: string;
+}
+
+/** `applied` is true when this idempotency key cancelled the shipment (now or on an earlier attempt). */
+export interface CancelOutcome {
+  applied: boolean;
+  shipment?: Shipment;
+}
+
+export interface ShippingStore {
+  findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined>;
+  findShipmentByOrder(orderId: string): Promise<Shipment | undefined>;
+  /** Stores the shipment unless its key already has one; returns the stored row either way. */
+  createShipment(shipment: NewShipment): Promise<Shipment>;
+  /** Cancels the order's shipment in one transaction. */
+  cancelShipment(input: { orderId: string; idempotencyKey: string; at: string }): Promise<CancelOutcome>;
+  close(): Promise<void>;
+}
+
+/** Opens (and migrates) the shipping database at `filename`. */
+export async function openShippingStore(options: SqliteOptions): Promise<KyselyShippingStore> {
+  const db = openSqliteDatabase<ShippingTables>(options);
+  await migrateToLatest(db, 'shipping', shippingMigrations);
+  return new KyselyShippingStore(db);
+}
+
+/** Dialect-neutral: SQLite today, PostgreSQL later, with the same queries. */
+export class KyselyShippingStore implements ShippingStore {
+  constructor(private readonly db: Kysely<ShippingTables>) {}
+
+  async findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined> {
+    const row = await this.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('idempotency_key', '=', idempotencyKey)
+      .executeTakeFirst();
+    return row && toShipment(row);
+  }
+
+  async findShipmentByOrder(orderId: string): Promise<Shipment | undefined> {
+    const row = await this.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('order_id', '=', orderId)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
+    return row && toShipment(row);
+  }
+
+  async createShipment(shipment: NewShipment): Promise<Shipment> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('shipments')
+        .values({
+          shipment_id: shipment.shipmentId,
+          idempotency_key: shipment.idempotencyKey,
+          order_id: shipment.orderId,
+          carrier: shipment.carrier,
+          tracking_number: shipment.trackingNumber,
+          country: shipment.country,
+          item_count: shipment.itemCount,
+          status: 'created',
+          created_at: shipment.at,
+          cancel_key: null,
+          cancelled_at: null,
+        })
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .execute();
+      const row = await trx
+        .selectFrom('shipments')
+        .selectAll()
+        .where('idempotency_key', '=', shipment.idempotencyKey)
+        .executeTakeFirstOrThrow();
+      return toShipment(row);
+    });
+  }
+
+  async cancelShipment(input: { orderId: string; idempotencyKey: string; at: string }): Promise<CancelOutcome> {
+    return this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .selectFrom('shipments')
+        .selectAll()
+        .where('order_id', '=', input.orderId)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst();
+      if (row === undefined) return { applied: false };
+      if (row.status === 'cancelled') {
+        return row.cancel_key === input.idempotencyKey
+          ? { applied: true, shipment: toShipment(row) }
+          : { applied: false };
+      }
+      const cancelled = await trx
+        .updateTable('shipments')
+        .set({ status: 'cancelled', cancel_key: input.idempotencyKey, cancelled_at: input.at })
+        .where('shipment_id', '=', row.shipment_id)
+        .where('status', '=', 'created')
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { applied: true, shipment: toShipment(cancelled) };
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function toShipment(row: Selectable<ShipmentsTable>): Shipment {
+  const shipment: Shipment = {
+    shipmentId: row.shipment_id,
+    idempotencyKey: row.idempotency_key,
+    orderId: row.order_id,
+    carrier: row.carrier,
+    trackingNumber: row.tracking_number,
+    country: row.country,
+    itemCount: row.item_count,
+    status: row.status,
+    createdAt: row.created_at,
+  };
+  if (row.cancelled_at !== null) shipment.cancelledAt = row.cancelled_at;
+  return shipment;
+}

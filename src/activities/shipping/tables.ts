@@ -1,0 +1,23 @@
+// Row types of the shipping database, as Kysely sees them.
+
+export interface ShipmentsTable {
+  shipment_id: string;
+  /** `<workflowId>:createShipment`; unique, so a retried shipment finds its row instead of shipping twice. */
+  idempotency_key: string;
+  order_id: string;
+  carrier: string;
+  tracking_number: string;
+  /** ISO 3166-1 alpha-2 destination. */
+  country: string;
+  item_count: number;
+  status: ShipmentStatus;
+  created_at: string;
+  cancel_key: string | null;
+  cancelled_at: string | null;
+}
+
+export type ShipmentStatus = 'created' | 'cancelled';
+
+export interface ShippingTables {
+  shipments: ShipmentsTable;
+}

@@ -1,0 +1,29 @@
+// Runs a service's in-code migrations with Kysely's Migrator.
+import { Migrator } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
+import { MigrationFailedError } from './errors.js';
+
+/**
+ * Brings a service's database to its latest schema and returns the names of the migrations it ran.
+ * Migrations live in code (no files to ship next to the bundle), and each service keeps its own
+ * bookkeeping tables (`<service>_migrations`), so two services pointed at one database by mistake
+ * still migrate independently. Safe to call on every start: already-applied migrations are skipped.
+ */
+export async function migrateToLatest<DB>(
+  db: Kysely<DB>,
+  service: string,
+  migrations: Record<string, Migration>,
+): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: `${service}_migrations`,
+    migrationLockTableName: `${service}_migrations_lock`,
+  });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results.find((r) => r.status === 'Error');
+    throw new MigrationFailedError(service, failed?.migrationName, { cause: error });
+  }
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,135 @@
+// CloudEvents 1.0 structured-mode JSON envelope: building, deterministic IDs, and parsing with validation.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { eventCatalogue, eventSource, eventType, isEventName } from './catalogue.js';
+import type { EventData, EventName } from './catalogue.js';
+
+/** A domain event as it travels on the wire. `subject` is the order ID; `traceparent` is the W3C trace extension. */
+export interface EventEnvelope<N extends EventName = EventName> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: string;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  data: EventData<N>;
+  traceparent?: string;
+}
+
+/** A parsed incoming event, discriminated by `name` so a subscriber's `switch` narrows `envelope.data`. */
+export type ParsedEvent = {
+  [N in EventName]: { name: N; version: number; envelope: EventEnvelope<N> };
+}[EventName];
+
+/** The envelope attributes, before the payload is checked against the catalogue. */
+export const envelopeSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().regex(/^com\.ordersaga\.[A-Za-z]+\.v\d+$/, 'expected com.ordersaga.<EventName>.v<version>'),
+  subject: z.string().min(1),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal('application/json'),
+  data: z.unknown(),
+  traceparent: z
+    .string()
+    .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'expected a W3C traceparent')
+    .optional(),
+});
+
+export type InvalidEventCode = 'InvalidEvent' | 'UnknownEventType';
+
+/** An envelope or payload that does not match the catalogue; `message` names every offending field. */
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+
+  constructor(
+    readonly code: InvalidEventCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * The event ID for one event of one workflow step: a UUID-shaped (version 8, RFC 9562) SHA-256 of
+ * `workflowId:step:eventName`. A retried activity therefore republishes the same ID, and JetStream's
+ * de-duplication window (`Nats-Msg-Id`) drops the copy.
+ */
+export function deterministicEventId(workflowId: string, step: string, eventName: string): string {
+  const bytes = createHash('sha256').update(`${workflowId}:${step}:${eventName}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+export interface BuildEnvelopeInput<N extends EventName> {
+  name: N;
+  /** The workflow and step that produce the event; together with `name` they fix the event ID. */
+  workflowId: string;
+  step: string;
+  data: EventData<N>;
+  time: Date | string;
+  traceparent?: string;
+}
+
+/** Builds an envelope, validating `data` against the catalogue so nothing malformed ever leaves a service. */
+export function buildEnvelope<N extends EventName>(input: BuildEnvelopeInput<N>): EventEnvelope<N> {
+  const data = validateData(input.name, input.data);
+  const envelope: EventEnvelope<N> = {
+    specversion: '1.0',
+    id: deterministicEventId(input.workflowId, input.step, input.name),
+    source: eventSource(input.name),
+    type: eventType(input.name),
+    subject: data.orderId,
+    time: typeof input.time === 'string' ? input.time : input.time.toISOString(),
+    datacontenttype: 'application/json',
+    data,
+  };
+  if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;
+  return envelope;
+}
+
+/**
+ * Parses and validates an incoming envelope (an object, JSON text or bytes): envelope attributes, known
+ * event type and version, payload schema, and `subject` matching the payload's order ID.
+ */
+export function parseEnvelope(input: unknown): ParsedEvent {
+  const raw = typeof input === 'string' || input instanceof Uint8Array ? decodeJson(input) : input;
+  const result = envelopeSchema.safeParse(raw);
+  if (!result.success) throw new InvalidEventError('InvalidEvent', `invalid event envelope: ${describe(result.error)}`);
+  const attrs = result.data;
+  const [, name = '', version = ''] = /^com\.ordersaga\.([A-Za-z]+)\.v(\d+)$/.exec(attrs.type) ?? [];
+  if (!isEventName(name) || eventType(name) !== attrs.type) {
+    throw new InvalidEventError('UnknownEventType', `unknown event type ${attrs.type} (version ${version})`);
+  }
+  const data = validateData(name, attrs.data);
+  if (attrs.subject !== data.orderId) {
+    throw new InvalidEventError('InvalidEvent', `invalid ${name} event: subject ${attrs.subject} is not data.orderId`);
+  }
+  const envelope = { ...attrs, data } as EventEnvelope;
+  if (envelope.traceparent === undefined) delete envelope.traceparent;
+  return { name, version: Number(version), envelope };
+}
+
+function validateData<N extends EventName>(name: N, data: unknown): EventData<N> {
+  const result = eventCatalogue[name].schema.safeParse(data);
+  if (!result.success) throw new InvalidEventError('InvalidEvent', `invalid ${name} data: ${describe(result.error)}`);
+  return result.data as EventData<N>;
+}
+
+function decodeJson(input: string | Uint8Array): unknown {
+  try {
+    return JSON.parse(typeof input === 'string' ? input : new TextDecoder().decode(input));
+  } catch (cause) {
+    throw new InvalidEventError('InvalidEvent', 'invalid event envelope: not JSON', { cause });
+  }
+}
+
+/** `amount.currency: expected an ISO 4217 code; orderId: ...`: the path first, so the field is easy to find. */
+function describe(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`).join('; ');
+}

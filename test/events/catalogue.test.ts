@@ -1,0 +1,57 @@
+// The event catalogue: every event named, versioned, typed, and carrying the order ID.
+import { describe, expect, it } from 'vitest';
+import {
+  eventCatalogue,
+  eventNames,
+  eventSource,
+  eventSubject,
+  eventType,
+  isEventName,
+} from '../../src/events/catalogue.js';
+
+const expected = [
+  'OrderCreated',
+  'PaymentProcessed',
+  'PaymentFailed',
+  'InventoryUpdated',
+  'InventoryUpdateFailed',
+  'OrderShipped',
+  'OrderCompleted',
+  'OrderFailed',
+  'OrderCancelled',
+  'PaymentRefunded',
+  'InventoryReleased',
+  'ShipmentCancelled',
+  'CompensationFailed',
+];
+
+describe('event catalogue', () => {
+  it('holds exactly the domain events, all at version 1', () => {
+    expect([...eventNames].sort()).toEqual([...expected].sort());
+    for (const name of eventNames) expect(eventCatalogue[name].version, name).toBe(1);
+  });
+
+  it('names types, sources and subjects consistently', () => {
+    expect(eventType('PaymentProcessed')).toBe('com.ordersaga.PaymentProcessed.v1');
+    expect(eventSource('PaymentProcessed')).toBe('order-saga/payments');
+    expect(eventSource('InventoryReleased')).toBe('order-saga/inventory');
+    expect(eventSource('OrderShipped')).toBe('order-saga/shipping');
+    expect(eventSource('OrderCreated')).toBe('order-saga/orders');
+    expect(eventSubject('o-1', 'OrderShipped')).toBe('orders.o-1.OrderShipped');
+    expect(isEventName('OrderShipped')).toBe(true);
+    expect(isEventName('toString')).toBe(false);
+  });
+
+  it.each(expected)('requires orderId in every %s payload', (name) => {
+    if (!isEventName(name)) throw new Error(name);
+    const result = eventCatalogue[name].schema.safeParse({});
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.some((i) => i.path[0] === 'orderId')).toBe(true);
+  });
+
+  it('refuses order IDs that would break the NATS subject', () => {
+    const data = { orderId: 'o.1', customerId: 'c-1', status: 'PENDING' };
+    expect(eventCatalogue.OrderCreated.schema.safeParse(data).success).toBe(false);
+    expect(eventCatalogue.OrderCreated.schema.safeParse({ ...data, orderId: 'o-1' }).success).toBe(true);
+  });
+});
