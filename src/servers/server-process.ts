@@ -40,6 +40,21 @@ function causeLine(output: string): string {
   return lines.findLast((l) => /error|fatal|fail|panic|not defined|invalid|denied/i.test(l)) ?? lines.at(-1) ?? '';
 }
 
+const live = new Set<ResultPromise>();
+let exitHookInstalled = false;
+
+/** A detached child outlives us unless we kill it; 'exit' handlers run on every exit but SIGKILL. */
+function killOnExit(child: ResultPromise): () => void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      for (const c of live) c.kill('SIGKILL');
+    });
+  }
+  live.add(child);
+  return () => live.delete(child);
+}
+
 /** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const { name, binary, args, ports, ready, logFile, timeoutMs = 30_000 } = options;
@@ -49,7 +64,9 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     }
   }
   const child: ResultPromise = execa(binary, args, {
-    cleanup: true,
+    // Its own process group: a Ctrl-C in the terminal reaches us, not the server, so the server stays up
+    // until the roles that use it have drained, and we stop it last. `killOnExit` covers our own exit.
+    detached: true,
     reject: false,
     stdin: 'ignore',
     stdout: 'pipe',
@@ -68,8 +85,10 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     log?.write(chunk);
   });
   let exited = false;
+  const unregister = killOnExit(child);
   const done = child.then(() => {
     exited = true;
+    unregister();
     log?.end();
   });
 

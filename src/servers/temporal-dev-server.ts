@@ -1,6 +1,6 @@
 // Starts the real Temporal dev server (Temporal CLI `server start-dev`) with its Web UI and our search attributes.
 import { Connection } from '@temporalio/client';
-import { grpc } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { resolveTemporalCli } from '../../tools/servers.mjs';
@@ -48,7 +48,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
       const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
-      return status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
+      return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
     } finally {
       await connection.close();
     }

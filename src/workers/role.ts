@@ -1,0 +1,26 @@
+// What every process role (API, workers, subscribers) looks like to the entry points that run it.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Config } from '../config/env.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { Logger } from '../logger.js';
+
+export const roleNames = ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'analytics', 'api'] as const;
+export type RoleName = (typeof roleNames)[number];
+
+/** Shared by the roles of one process, so several roles in one process share one NATS connection. */
+export interface RoleContext {
+  config: Config;
+  logger: Logger;
+  /** The process's one NATS connection, opened on first use with the event streams ensured. */
+  nats: () => Promise<NatsConnection>;
+  /** The JetStream event publisher over that connection. */
+  publisher: () => Promise<EventPublisher>;
+}
+
+/** A started role; `stop` stops taking new work, lets in-flight work finish, and closes connections. */
+export interface RunningRole {
+  name: RoleName;
+  stop(): Promise<void>;
+}
+
+export type RoleStarter = (ctx: RoleContext) => Promise<RunningRole>;

@@ -1,0 +1,10 @@
+// The inventory role: pricing, reservations and releases on the inventory task queue, on its own database.
+import { createInventoryActivities } from '../../activities/inventory/activities.js';
+import { openInventoryStore } from '../../activities/inventory/store.js';
+import { serviceWorkerRole } from './service-worker.js';
+
+export const startInventory = serviceWorkerRole({
+  name: 'inventory',
+  open: (filename) => openInventoryStore({ filename }),
+  activities: ({ store, publisher }) => createInventoryActivities({ store, publisher }),
+});

@@ -1,0 +1,10 @@
+// The payments role: charges and refunds on the payments task queue, on its own database.
+import { createPaymentActivities } from '../../activities/payments/activities.js';
+import { openPaymentStore } from '../../activities/payments/store.js';
+import { serviceWorkerRole } from './service-worker.js';
+
+export const startPayments = serviceWorkerRole({
+  name: 'payments',
+  open: (filename) => openPaymentStore({ filename }),
+  activities: ({ store, publisher }) => createPaymentActivities({ store, publisher }),
+});

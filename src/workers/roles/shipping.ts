@@ -1,0 +1,11 @@
+// The shipping role: shipments and their cancellation on the shipping task queue, on its own database.
+import { createShippingActivities } from '../../activities/shipping/activities.js';
+import { openShippingStore } from '../../activities/shipping/store.js';
+import { serviceWorkerRole } from './service-worker.js';
+
+export const startShipping = serviceWorkerRole({
+  name: 'shipping',
+  open: (filename) => openShippingStore({ filename }),
+  activities: ({ store, publisher, config }) =>
+    createShippingActivities({ store, publisher, servedCountries: config.SHIPPING_COUNTRIES }),
+});

@@ -1,0 +1,35 @@
+// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, and we, not the SDK, own the signals.
+import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
+import type { Logger } from '../logger.js';
+
+const levels: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
+  TRACE: 'trace',
+  DEBUG: 'debug',
+  INFO: 'info',
+  WARN: 'warn',
+  ERROR: 'error',
+};
+
+/** Adapts pino to the SDK's logger interface; SDK info chatter (worker state changes) is demoted to debug. */
+function sdkLogger(logger: Logger): TemporalLogger {
+  const child = logger.child({ component: 'temporal-sdk' });
+  const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    child[level === 'INFO' ? 'debug' : levels[level]](meta ?? {}, message);
+  return {
+    log,
+    trace: (m, meta) => log('TRACE', m, meta),
+    debug: (m, meta) => log('DEBUG', m, meta),
+    info: (m, meta) => log('INFO', m, meta),
+    warn: (m, meta) => log('WARN', m, meta),
+    error: (m, meta) => log('ERROR', m, meta),
+  };
+}
+
+/**
+ * Must run before the first worker is created. `shutdownSignals: []` stops the SDK from shutting workers
+ * down on its own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections)
+ * stays in charge.
+ */
+export function installTemporalRuntime(logger: Logger): void {
+  Runtime.install({ logger: sdkLogger(logger), shutdownSignals: [] });
+}

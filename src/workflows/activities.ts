@@ -1,0 +1,68 @@
+// Proxies for every service's activities, each on its service's task queue, with timeouts and retries per kind of call.
+import { proxyActivities } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ActivityOptions, RetryPolicy } from '@temporalio/workflow';
+import type {
+  InventoryActivities,
+  OrderActivities,
+  PaymentActivities,
+  ShippingActivities,
+} from '../shared/activity-contracts.js';
+import { FailureTypes } from '../shared/failure-types.js';
+import { TaskQueues } from '../shared/task-queues.js';
+import type { TaskQueue } from '../shared/task-queues.js';
+
+/**
+ * Transient failures (a service restarting, a lock timeout) are retried with backoff; business refusals are
+ * listed as non-retryable too, in case a service forgets to mark one so.
+ */
+const transientRetry: RetryPolicy = {
+  initialInterval: '1s',
+  backoffCoefficient: 2,
+  maximumInterval: '1m',
+  nonRetryableErrorTypes: Object.values(FailureTypes),
+};
+
+/**
+ * Forward steps give up after `scheduleToCloseTimeout` (all attempts together), so an order whose service is
+ * down fails and is compensated instead of hanging; each attempt is bounded by `startToCloseTimeout`.
+ */
+function forward(
+  taskQueue: TaskQueue,
+  startToCloseTimeout: Duration,
+  scheduleToCloseTimeout: Duration,
+): ActivityOptions {
+  return { taskQueue, startToCloseTimeout, scheduleToCloseTimeout, retry: transientRetry };
+}
+
+/**
+ * Undo actions, the post-shipment commit and event publishing must eventually happen: unlimited attempts with
+ * backoff capped at five minutes, no overall deadline. Only a non-retryable error stops them.
+ */
+function mustHappen(taskQueue: TaskQueue): ActivityOptions {
+  return {
+    taskQueue,
+    startToCloseTimeout: '30s',
+    retry: { ...transientRetry, maximumInterval: '5m' },
+  };
+}
+
+const { priceOrder, reserveInventory } = proxyActivities<InventoryActivities>(
+  forward(TaskQueues.inventory, '10s', '2m'),
+);
+const { chargePayment } = proxyActivities<PaymentActivities>(forward(TaskQueues.payments, '30s', '5m'));
+const { createShipment } = proxyActivities<ShippingActivities>(forward(TaskQueues.shipping, '30s', '5m'));
+
+const { releaseInventory, commitReservation } = proxyActivities<InventoryActivities>(mustHappen(TaskQueues.inventory));
+const { refundPayment } = proxyActivities<PaymentActivities>(mustHappen(TaskQueues.payments));
+const { cancelShipment } = proxyActivities<ShippingActivities>(mustHappen(TaskQueues.shipping));
+const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQueues.orders));
+
+/** The saga's forward steps: each has a deadline, and a failure starts compensation. */
+export const steps = { priceOrder, chargePayment, reserveInventory, createShipment };
+
+/** Undo actions: a failure that survives the retries means an operator is needed. */
+export const compensations = { refundPayment, releaseInventory, cancelShipment };
+
+/** After shipping there is no way back, so committing the reservation is retried like a compensation. */
+export { commitReservation, publishOrderEvent };

@@ -1,0 +1,115 @@
+// Installs the state query and the update handlers (with validators) that customers, the API and operators use.
+import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import type { OrderState } from '../shared/order-state.js';
+import { isTerminal } from '../shared/order-status.js';
+import type { OrderStatus } from '../shared/order-status.js';
+import {
+  approveUpdate,
+  cancelUpdate,
+  confirmPlacementUpdate,
+  getStateQuery,
+  rejectUpdate,
+  retryCompensationsUpdate,
+} from './definitions.js';
+import type { OrderRecord } from './order-record.js';
+import type { OrderRequests } from './order-requests.js';
+import type { ReasonInput } from './definitions.js';
+
+/** Statuses where the saga can still stop cleanly: nothing has left the warehouse. */
+const cancellable: readonly OrderStatus[] = ['PENDING', 'AWAITING_APPROVAL', 'PAYMENT_CAPTURED', 'INVENTORY_RESERVED'];
+
+/** Why an order in `status` cannot be cancelled, in words an API client can show. */
+function cancelRefusal(orderId: string, status: OrderStatus): string {
+  if (status === 'SHIPPED' || status === 'COMPLETED')
+    return `Order ${orderId} has already shipped and can no longer be cancelled`;
+  if (status === 'COMPENSATING' || status === 'COMPENSATION_FAILED') {
+    return `Order ${orderId} is already being rolled back (${status})`;
+  }
+  return `Order ${orderId} has already ended (${status})`;
+}
+
+/**
+ * Validators throw to reject an update before it is written to history, so a refused request leaves no
+ * trace in the workflow and the caller gets the reason. Handlers only record the request and then wait for
+ * the saga to act on it, so each update answers with the state its request led to.
+ */
+export function installHandlers(record: OrderRecord, requests: OrderRequests): void {
+  const state = (): OrderState => record.view;
+  const awaitingApproval = (_input?: ReasonInput): void => {
+    if (record.status !== 'AWAITING_APPROVAL') {
+      throw new Error(`Order ${record.view.orderId} is not awaiting approval (it is ${record.status})`);
+    }
+    if (requests.approval || requests.cancel) {
+      throw new Error(`Order ${record.view.orderId} already has a decision pending`);
+    }
+  };
+
+  setHandler(getStateQuery, state);
+
+  setHandler(confirmPlacementUpdate, async () => {
+    await waitUntil(() => pricingFinished(record.view));
+    return state();
+  });
+
+  setHandler(
+    approveUpdate,
+    async () => {
+      requests.approval = { approved: true };
+      await waitUntil(() => record.status !== 'AWAITING_APPROVAL');
+      return state();
+    },
+    { validator: awaitingApproval },
+  );
+
+  setHandler(
+    rejectUpdate,
+    // Typed optional: a client may send no argument at all, and a handler that throws fails the workflow task.
+    async (input?: ReasonInput) => {
+      requests.approval = { approved: false, ...(input?.reason === undefined ? {} : { reason: input.reason }) };
+      await waitUntil(() => record.status !== 'AWAITING_APPROVAL');
+      return state();
+    },
+    { validator: awaitingApproval },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async (input?: ReasonInput) => {
+      requests.cancel ??= input?.reason === undefined ? {} : { reason: input.reason };
+      await waitUntil(() => isTerminal(record.status) || record.status === 'COMPENSATION_FAILED');
+      return state();
+    },
+    {
+      validator: (_input?: ReasonInput) => {
+        if (!cancellable.includes(record.status)) throw new Error(cancelRefusal(record.view.orderId, record.status));
+      },
+    },
+  );
+
+  setHandler(
+    retryCompensationsUpdate,
+    async () => {
+      requests.retryCompensations = true;
+      await waitUntil(() => !requests.retryCompensations && record.status !== 'COMPENSATING');
+      return state();
+    },
+    {
+      validator: () => {
+        if (record.status !== 'COMPENSATION_FAILED' || requests.retryCompensations) {
+          throw new Error(`Order ${record.view.orderId} has no failed compensation to retry (it is ${record.status})`);
+        }
+      },
+    },
+  );
+}
+
+/** Handlers wait out a workflow cancellation too: the saga handles it, and the update still gets its answer. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  await CancellationScope.nonCancellable(() => condition(done));
+}
+
+/** Pricing is over once its step has an outcome, or once the order has moved on (or ended) for any reason. */
+function pricingFinished(order: OrderState): boolean {
+  const pricing = order.steps.find((s) => s.name === 'priceOrder');
+  return order.status !== 'PENDING' || (pricing !== undefined && pricing.outcome !== 'running');
+}

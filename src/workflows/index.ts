@@ -1,0 +1,2 @@
+// What the orders worker bundles: every workflow type the worker runs.
+export { orderSaga } from './order-saga.js';

@@ -1,0 +1,116 @@
+// The orderSaga workflow: one durable run per order, taking payment, stock and shipment in turn and undoing them on failure.
+import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
+import type { OrderState } from '../shared/order-state.js';
+import { commitReservation, compensations, steps } from './activities.js';
+import type { FailureSummary } from './failures.js';
+import { installHandlers } from './handlers.js';
+import { publishEvent } from './order-events.js';
+import { OrderRecord } from './order-record.js';
+import { noRequests } from './order-requests.js';
+import type { OrderRequests } from './order-requests.js';
+import { defaultApprovalTimeout } from './order-saga-input.js';
+import type { OrderSagaInput } from './order-saga-input.js';
+import { Saga } from './saga.js';
+import { settle } from './settle.js';
+import type { Stop } from './settle.js';
+import { stepRunner } from './step-runner.js';
+
+/**
+ * Runs one order from pricing to COMPLETED, or to FAILED / CANCELLED with everything it did undone.
+ * Returns the final `OrderState`; the same state is available at any time through the `getState` query.
+ */
+export async function orderSaga({ order, settings }: OrderSagaInput): Promise<OrderState> {
+  const record = new OrderRecord(order);
+  const saga = new Saga();
+  const requests = noRequests();
+  // Handlers first, before any await, so an update sent with update-with-start finds them.
+  installHandlers(record, requests);
+
+  const step = stepRunner(record, saga);
+  const failed = ({ code, message }: FailureSummary): Stop => ({ kind: 'failed', code, message });
+
+  async function forward(): Promise<Stop | undefined> {
+    const { orderId } = order;
+    const pricing = await step('priceOrder', () => steps.priceOrder({ orderId, items: order.items }));
+    if (!pricing.ok) return failed(pricing.failure);
+    const { lines, total } = pricing.value;
+    record.priced({ lines, total });
+    await publishEvent(record, 'OrderCreated');
+    if (requests.cancel) return cancelled(requests);
+
+    if (total.amount > settings.approvalThreshold) {
+      record.moveTo('AWAITING_APPROVAL');
+      const timeout = settings.approvalTimeout ?? defaultApprovalTimeout;
+      const decided = await condition(() => requests.approval !== undefined || requests.cancel !== undefined, timeout);
+      if (requests.cancel) return cancelled(requests);
+      if (!decided || !requests.approval) {
+        return { kind: 'cancelled', code: 'APPROVAL_EXPIRED', message: `No approval decision within ${timeout}` };
+      }
+      if (!requests.approval.approved) {
+        const message = requests.approval.reason ?? 'Rejected by an operator';
+        return { kind: 'cancelled', code: 'APPROVAL_REJECTED', message };
+      }
+    }
+
+    saga.add({ name: 'refundPayment', run: () => compensations.refundPayment({ orderId }) });
+    const payment = { orderId, customerId: order.customerId, token: order.payment.token, amount: total };
+    const charge = await step(
+      'chargePayment',
+      () => steps.chargePayment(payment),
+      (r) => ({ paymentId: r.paymentId }),
+    );
+    if (!charge.ok) return failed(charge.failure);
+    record.moveTo('PAYMENT_CAPTURED');
+    if (requests.cancel) return cancelled(requests);
+
+    saga.add({ name: 'releaseInventory', run: () => compensations.releaseInventory({ orderId }) });
+    const stock = lines.map(({ sku, quantity }) => ({ sku, quantity }));
+    const reservation = await step(
+      'reserveInventory',
+      () => steps.reserveInventory({ orderId, lines: stock }),
+      (r) => ({ reservationId: r.reservationId }),
+    );
+    if (!reservation.ok) return failed(reservation.failure);
+    record.moveTo('INVENTORY_RESERVED');
+    if (requests.cancel) return cancelled(requests);
+
+    saga.add({ name: 'cancelShipment', run: () => compensations.cancelShipment({ orderId }) });
+    const shipment = await step(
+      'createShipment',
+      () => steps.createShipment({ orderId, address: order.shippingAddress, lines }),
+      ({ shipmentId, carrier, trackingNumber }) => ({ shipmentId, carrier, trackingNumber }),
+    );
+    if (!shipment.ok) return failed(shipment.failure);
+    // A cancel accepted before the shipment existed is honoured: the shipment is cancelled with the rest.
+    if (requests.cancel) return cancelled(requests);
+    record.moveTo('SHIPPED');
+
+    // Past the point of no return: commitReservation retries transient errors without limit, like a
+    // compensation. A non-retryable error is a bug: failing the workflow task parks the run until a fix.
+    const commit = await step('commitReservation', () => commitReservation({ orderId }));
+    if (!commit.ok) throw new Error(`commitReservation failed for good: ${commit.failure.message}`);
+    record.moveTo('COMPLETED');
+    await publishEvent(record, 'OrderCompleted');
+    return undefined;
+  }
+
+  // Cancelling the workflow itself (Web UI, CLI) is treated like the cancel update: noted, and acted on at the
+  // saga's next safe point. Letting it interrupt a running activity instead would start that step's
+  // compensation before the step finished, and a late success would then go uncompensated.
+  CancellationScope.current().cancelRequested.catch(() => {
+    requests.cancel ??= { reason: 'The order workflow was cancelled' };
+  });
+  // The run then completes normally, with the order CANCELLED, rather than as a cancelled execution.
+  return CancellationScope.nonCancellable(async () => {
+    const stop = await forward();
+    if (stop) await settle(stop, record, saga, requests);
+    // Updates (cancel, approve...) answer once they see the final status; let them finish before returning.
+    await condition(allHandlersFinished);
+    return record.view;
+  });
+}
+
+function cancelled(requests: OrderRequests): Stop {
+  const message = requests.cancel?.reason ?? 'Cancelled at the customer’s request';
+  return { kind: 'cancelled', code: 'CANCELLED', message };
+}

@@ -1,0 +1,51 @@
+// Ends an order that cannot complete: runs its compensations (waiting for an operator if one fails for good), then FAILED or CANCELLED.
+import { CancellationScope, condition, log } from '@temporalio/workflow';
+import { summarizeFailure } from './failures.js';
+import { publishEvent } from './order-events.js';
+import type { OrderRecord } from './order-record.js';
+import type { OrderRequests } from './order-requests.js';
+import type { Saga } from './saga.js';
+
+/** Why the forward path stopped: `failed` ends FAILED, `cancelled` (cancel, rejection, expiry) ends CANCELLED. */
+export interface Stop {
+  kind: 'failed' | 'cancelled';
+  code: string;
+  message: string;
+}
+
+/**
+ * Runs in a non-cancellable scope: once an order is being unwound, cancelling the workflow must not leave
+ * money captured or stock held. A compensation that fails for good parks the order in COMPENSATION_FAILED
+ * (announced with a CompensationFailed event) until an operator fixes the cause and sends
+ * `retryCompensations`; the retry resumes with the compensation that failed, never re-running finished ones.
+ */
+export async function settle(stop: Stop, record: OrderRecord, saga: Saga, requests: OrderRequests): Promise<void> {
+  await CancellationScope.nonCancellable(async () => {
+    record.failedBecause(stop.code, stop.message);
+    if (!saga.isEmpty) {
+      record.moveTo('COMPENSATING');
+      for (let round = 1; ; round++) {
+        const outcome = await saga.compensate(record);
+        if (outcome.done) break;
+        const { code, message } = summarizeFailure(outcome.error);
+        log.error('Compensation failed for good; waiting for an operator', { compensation: outcome.failed, code });
+        record.moveTo('COMPENSATION_FAILED');
+        await publishEvent(record, 'CompensationFailed', {
+          round,
+          reason: { code, message: `${outcome.failed}: ${message}` },
+        });
+        await condition(() => requests.retryCompensations);
+        requests.retryCompensations = false;
+        record.moveTo('COMPENSATING');
+      }
+    }
+    const failure = record.view.failure ?? { code: stop.code, message: stop.message };
+    if (stop.kind === 'cancelled') {
+      record.moveTo('CANCELLED');
+      await publishEvent(record, 'OrderCancelled', { reason: failure });
+    } else {
+      record.moveTo('FAILED');
+      await publishEvent(record, 'OrderFailed', { reason: failure });
+    }
+  });
+}
