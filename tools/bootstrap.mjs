@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provisionPostgres } from './postgres.mjs';
 import { ProvisionError, cacheRoot, provisionServers } from './servers.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,6 +37,8 @@ try {
   log(`  temporal:    ${servers.temporalCli}`);
   log(`  nats-server: ${servers.natsServer}`);
   log(`  test server: ${servers.testServer ?? 'SDK download (Java or Maven missing)'}`);
+  const postgres = provisionPostgres({ log });
+  log(`  postgresql:  ${postgres ?? 'missing (only the PostgreSQL engine tests need it)'}`);
 } catch (error) {
   if (error instanceof ProvisionError) {
     log(`error: ${error.message}`);

@@ -11,6 +11,14 @@ const csv = z
 export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * Where the services keep their data. Unset: one SQLite file per service under DATA_DIR. A PostgreSQL URL: one
+   * schema per service (named after it) in that database; docs/scaling.md says why.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL (leave unset for SQLite files under DATA_DIR)')
+    .optional(),
 
   TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
@@ -20,8 +28,38 @@ export const envSchema = z.object({
   NATS_URL: z.string().regex(/^nats:\/\//, 'a nats:// URL').default('nats://127.0.0.1:4222'),
   NATS_MONITOR_PORT: port.default(8222),
 
+  /** Domain events on JetStream: see docs/events.md for why each default is what it is. */
+  EVENTS_MAX_AGE: duration.default('30d'),
+  EVENTS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
+  EVENTS_DUPLICATE_WINDOW: duration.default('1h'),
+  EVENTS_PUBLISH_TIMEOUT: duration.default('5s'),
+  EVENTS_ACK_WAIT: duration.default('30s'),
+  EVENTS_MAX_DELIVER: z.coerce.number().int().min(1).default(5),
+  EVENTS_RETRY_BACKOFF: csv.pipe(z.array(duration).min(1)).default(['1s', '10s', '1m', '5m']),
+  EVENTS_FETCH_BATCH: z.coerce.number().int().min(1).max(1_000).default(10),
+
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
+  /** Largest request body the API reads, in bytes; larger ones are refused with 413 before parsing. */
+  API_BODY_LIMIT: z.coerce.number().int().min(1_024).default(65_536),
+  /** How long the API waits for a workflow update (placement, cancel, approve...) before answering 202. */
+  API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** How long the API waits for a state query before falling back to the read model. */
+  API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+
+  /**
+   * Worker tuning (docs/scaling.md says what each changes). Unset means the SDK's default. Slots bound the
+   * work one process takes on at once; pollers bound how many long-polls it keeps open per task queue.
+   */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).optional(),
+  WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).optional(),
+  /** A prebuilt workflow bundle (`npm run build` writes dist/workflow-bundle.js); unset bundles from source at start. */
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+  /** How long a stopping process lets in-flight activities and event handlers finish before cancelling them. */
+  SHUTDOWN_GRACE_PERIOD: duration.default('30s'),
 
   APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(100_000),
   APPROVAL_TIMEOUT: duration.default('24h'),

@@ -13,3 +13,21 @@ export class MigrationFailedError extends Error {
     super(`migration ${migration ?? '(unknown)'} of the ${service} database failed`, options);
   }
 }
+
+/** A database URL names an engine this service cannot open; the message says which forms it accepts. */
+export class UnsupportedDatabaseUrlError extends Error {
+  override readonly name = 'UnsupportedDatabaseUrlError';
+  readonly code = 'UnsupportedDatabaseUrl';
+
+  constructor(readonly url: string) {
+    super(
+      `unsupported database URL ${redactUrl(url)}: use postgres://user:password@host:port/database, ` +
+        'sqlite:<path>, a file path, or :memory:',
+    );
+  }
+}
+
+/** A URL as it may appear in an error message or a log line: without its password. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}

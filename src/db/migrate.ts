@@ -1,6 +1,7 @@
-// Runs a service's in-code migrations with Kysely's Migrator.
+// Runs a service's in-code migrations with Kysely's Migrator, on SQLite or PostgreSQL alike.
 import { Migrator } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
+import { engineOf } from './database.js';
 import { MigrationFailedError } from './errors.js';
 
 /**
@@ -8,6 +9,9 @@ import { MigrationFailedError } from './errors.js';
  * Migrations live in code (no files to ship next to the bundle), and each service keeps its own
  * bookkeeping tables (`<service>_migrations`), so two services pointed at one database by mistake
  * still migrate independently. Safe to call on every start: already-applied migrations are skipped.
+ * On PostgreSQL the bookkeeping goes into the service's own schema (named after the service, as
+ * `openDatabase` names it), which is created here when missing; the migrations themselves create
+ * their tables unqualified, so they land there through the connection's search path.
  */
 export async function migrateToLatest<DB>(
   db: Kysely<DB>,
@@ -19,6 +23,7 @@ export async function migrateToLatest<DB>(
     provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: `${service}_migrations`,
     migrationLockTableName: `${service}_migrations_lock`,
+    ...(engineOf(db) === 'postgres' ? { migrationTableSchema: service } : {}),
   });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error !== undefined) {

@@ -7,11 +7,21 @@ import { createLogger, type Logger } from '../logger.js';
 import { startNatsServer } from '../servers/nats-server.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
+import { roleStarters } from './registry.js';
+import type { ProcessContext } from './role-context.js';
+import { createRoleContext } from './role-context.js';
+import { roleNames, type RunningRole } from './role.js';
+import { startRoles, stopRoles } from './run-roles.js';
 import { exitOnSignals } from './shutdown.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
 
-/** Everything started so far, stopped in reverse order on shutdown or on a failed start. */
+/** Everything started so far, stopped in reverse order (roles, then connections, then servers) on shutdown or a failed start. */
 const running: ServerProcess[] = [];
+const roles: RunningRole[] = [];
+let context: ProcessContext | undefined;
 const stopAll = async () => {
+  await stopRoles(roles);
+  await context?.close();
   for (const server of running.splice(0).reverse()) await server.stop();
 };
 
@@ -45,13 +55,18 @@ async function startServers(config: Config, logger: Logger) {
 async function main() {
   const config = loadConfig();
   const logger = createLogger('dev', config.LOG_LEVEL);
+  installTemporalRuntime(logger);
   exitOnSignals(logger, stopAll);
   const { dataDir } = await startServers(config, logger);
+  context = createRoleContext(config, logger, 'order-saga:dev');
+  const available = roleNames.filter((name) => roleStarters[name]);
+  roles.push(...(await startRoles(context, available)));
   const { port: temporalPort } = splitHostPort(config.TEMPORAL_ADDRESS);
   console.log(
     [
       '',
-      'order-saga is ready',
+      `order-saga is ready: ${available.join(', ')}`,
+      ...(available.includes('api') ? [`  API:             http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`] : []),
       `  Temporal:        ${config.TEMPORAL_ADDRESS}`,
       `  Temporal Web UI: http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       `  NATS:            ${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,

@@ -35,11 +35,13 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
     if (!pricing.ok) return failed(pricing.failure);
     const { lines, total } = pricing.value;
     record.priced({ lines, total });
+    const needsApproval = total.amount > settings.approvalThreshold;
+    // Moved before anything is awaited, so confirmPlacement (the API's 201) already answers AWAITING_APPROVAL.
+    if (needsApproval) record.moveTo('AWAITING_APPROVAL');
     await publishEvent(record, 'OrderCreated');
     if (requests.cancel) return cancelled(requests);
 
-    if (total.amount > settings.approvalThreshold) {
-      record.moveTo('AWAITING_APPROVAL');
+    if (needsApproval) {
       const timeout = settings.approvalTimeout ?? defaultApprovalTimeout;
       const decided = await condition(() => requests.approval !== undefined || requests.cancel !== undefined, timeout);
       if (requests.cancel) return cancelled(requests);

@@ -1,8 +1,8 @@
 // The inventory store: its port, and the Kysely implementation that owns each local transaction.
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { openDatabase } from '../../db/database.js';
+import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { openSqliteDatabase } from '../../db/sqlite.js';
-import type { SqliteOptions } from '../../db/sqlite.js';
 import type { Money, OrderLineInput } from '../../shared/order.js';
 import { demoCatalogue } from './catalogue.js';
 import type { CatalogueItem } from './catalogue.js';
@@ -85,15 +85,15 @@ export interface SettleInput {
   at: string;
 }
 
-export interface OpenInventoryStoreOptions extends SqliteOptions {
+export type OpenInventoryStoreOptions = DatabaseLocation & {
   /** Seeded when missing; defaults to the demo catalogue. */
   catalogue?: readonly CatalogueItem[];
   at?: string;
-}
+};
 
-/** Opens (migrates and seeds) the inventory database at `filename`. */
+/** Opens (migrates and seeds) the inventory database: a SQLite file, or the `inventory` schema of a PostgreSQL database. */
 export async function openInventoryStore(options: OpenInventoryStoreOptions): Promise<KyselyInventoryStore> {
-  const db = openSqliteDatabase<InventoryTables>(options);
+  const db = openDatabase<InventoryTables>(options, 'inventory');
   await migrateToLatest(db, 'inventory', inventoryMigrations);
   const store = new KyselyInventoryStore(db);
   await store.seed(options.catalogue ?? demoCatalogue, options.at ?? new Date().toISOString());
@@ -102,7 +102,7 @@ export async function openInventoryStore(options: OpenInventoryStoreOptions): Pr
 
 type Trx = Transaction<InventoryTables>;
 
-/** Dialect-neutral: SQLite today, PostgreSQL later, with the same queries. */
+/** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
 export class KyselyInventoryStore implements InventoryStore {
   constructor(private readonly db: Kysely<InventoryTables>) {}
 
@@ -212,7 +212,7 @@ export class KyselyInventoryStore implements InventoryStore {
         )
         .execute();
       if (!short) {
-        for (const line of lines) await moveStock(trx, line, 'available', 'reserved', input.at);
+        for (const line of inSkuOrder(lines)) await moveStock(trx, line, 'available', 'reserved', input.at);
       }
       return toReservation(row, lines);
     });
@@ -259,13 +259,21 @@ export class KyselyInventoryStore implements InventoryStore {
         .executeTakeFirstOrThrow();
       const reservation = await loadReservation(trx, updated);
       const to = target === 'released' ? 'available' : 'shipped';
-      for (const line of reservation.lines) await moveStock(trx, line, 'reserved', to, input.at);
+      for (const line of inSkuOrder(reservation.lines)) await moveStock(trx, line, 'reserved', to, input.at);
       return { applied: true, reservation };
     });
   }
 }
 
 type StockColumn = 'available' | 'reserved' | 'shipped';
+
+/**
+ * Rows are locked in one global order (by SKU), so two transactions moving stock of the same SKUs on PostgreSQL
+ * queue behind each other instead of deadlocking. SQLite takes one lock for the whole database and needs none.
+ */
+function inSkuOrder<L extends { sku: string }>(lines: readonly L[]): L[] {
+  return [...lines].sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
+}
 
 /** Transfers `quantity` of a SKU between two stock columns, refusing to drive the source negative. */
 async function moveStock(

@@ -1,8 +1,8 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
 import type { Kysely, Selectable } from 'kysely';
+import { openDatabase } from '../../db/database.js';
+import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { openSqliteDatabase } from '../../db/sqlite.js';
-import type { SqliteOptions } from '../../db/sqlite.js';
 import type { Money } from '../../shared/order.js';
 import { paymentMigrations } from './migrations.js';
 import type { ChargeStatus, ChargesTable, PaymentTables } from './tables.js';
@@ -54,14 +54,14 @@ export interface PaymentStore {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the payments database at `filename`. */
-export async function openPaymentStore(options: SqliteOptions): Promise<KyselyPaymentStore> {
-  const db = openSqliteDatabase<PaymentTables>(options);
+/** Opens (and migrates) the payments database: a SQLite file, or the `payments` schema of a PostgreSQL database. */
+export async function openPaymentStore(location: DatabaseLocation): Promise<KyselyPaymentStore> {
+  const db = openDatabase<PaymentTables>(location, 'payments');
   await migrateToLatest(db, 'payments', paymentMigrations);
   return new KyselyPaymentStore(db);
 }
 
-/** Dialect-neutral: SQLite today, PostgreSQL later, with the same queries. */
+/** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
 export class KyselyPaymentStore implements PaymentStore {
   constructor(private readonly db: Kysely<PaymentTables>) {}
 

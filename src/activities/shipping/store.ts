@@ -1,8 +1,8 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
 import type { Kysely, Selectable } from 'kysely';
+import { openDatabase } from '../../db/database.js';
+import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
-import { openSqliteDatabase } from '../../db/sqlite.js';
-import type { SqliteOptions } from '../../db/sqlite.js';
 import { shippingMigrations } from './migrations.js';
 import type { ShipmentStatus, ShipmentsTable, ShippingTables } from './tables.js';
 
@@ -46,14 +46,14 @@ export interface ShippingStore {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the shipping database at `filename`. */
-export async function openShippingStore(options: SqliteOptions): Promise<KyselyShippingStore> {
-  const db = openSqliteDatabase<ShippingTables>(options);
+/** Opens (and migrates) the shipping database: a SQLite file, or the `shipping` schema of a PostgreSQL database. */
+export async function openShippingStore(location: DatabaseLocation): Promise<KyselyShippingStore> {
+  const db = openDatabase<ShippingTables>(location, 'shipping');
   await migrateToLatest(db, 'shipping', shippingMigrations);
   return new KyselyShippingStore(db);
 }
 
-/** Dialect-neutral: SQLite today, PostgreSQL later, with the same queries. */
+/** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
 export class KyselyShippingStore implements ShippingStore {
   constructor(private readonly db: Kysely<ShippingTables>) {}
 

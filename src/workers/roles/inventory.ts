@@ -5,6 +5,6 @@ import { serviceWorkerRole } from './service-worker.js';
 
 export const startInventory = serviceWorkerRole({
   name: 'inventory',
-  open: (filename) => openInventoryStore({ filename }),
+  open: (location) => openInventoryStore(location),
   activities: ({ store, publisher }) => createInventoryActivities({ store, publisher }),
 });

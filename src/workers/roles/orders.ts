@@ -5,13 +5,15 @@ import { TaskQueues } from '../../shared/task-queues.js';
 import type { RoleStarter } from '../role.js';
 import { startTemporalWorkerRole } from './temporal-worker.js';
 
-/** Development bundles the workflow code from source at start-up. */
-const workflowsPath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
+/** The workflow source, bundled at start-up when no prebuilt bundle is configured (development). */
+export const workflowsSourcePath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
 export const startOrders: RoleStarter = async (ctx) =>
   startTemporalWorkerRole(ctx, {
     name: 'orders',
     taskQueue: TaskQueues.orders,
-    workflowsPath,
+    workflows: ctx.config.WORKFLOW_BUNDLE
+      ? { workflowBundle: { codePath: ctx.config.WORKFLOW_BUNDLE } }
+      : { workflowsPath: workflowsSourcePath },
     activities: createOrderActivities({ publisher: await ctx.publisher() }),
   });

@@ -5,6 +5,6 @@ import { serviceWorkerRole } from './service-worker.js';
 
 export const startPayments = serviceWorkerRole({
   name: 'payments',
-  open: (filename) => openPaymentStore({ filename }),
+  open: (location) => openPaymentStore(location),
   activities: ({ store, publisher }) => createPaymentActivities({ store, publisher }),
 });

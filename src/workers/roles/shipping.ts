@@ -5,7 +5,7 @@ import { serviceWorkerRole } from './service-worker.js';
 
 export const startShipping = serviceWorkerRole({
   name: 'shipping',
-  open: (filename) => openShippingStore({ filename }),
+  open: (location) => openShippingStore(location),
   activities: ({ store, publisher, config }) =>
     createShippingActivities({ store, publisher, servedCountries: config.SHIPPING_COUNTRIES }),
 });

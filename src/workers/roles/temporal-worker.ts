@@ -1,28 +1,50 @@
 // Runs one Temporal worker for a role: connects, polls its task queue in the background, and drains on stop.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Config } from '../../config/env.js';
 import type { RoleContext, RoleName, RunningRole } from '../role.js';
 
 export interface TemporalWorkerRoleOptions {
   name: RoleName;
   taskQueue: string;
   activities?: WorkerOptions['activities'];
-  workflowsPath?: string;
+  /** The workflow code: a prebuilt bundle or a source path to bundle now. */
+  workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
   /** Closes what the role opened (stores), after the worker has drained. */
   onStopped?: () => Promise<void>;
 }
 
-/** Starts the worker and returns once it polls; a worker that dies later is logged and exits the process. */
+/** Tuning from the configuration; options left unset keep the SDK's defaults. */
+export function workerTuning(config: Config): Partial<WorkerOptions> {
+  const tuning: Partial<WorkerOptions> = {
+    shutdownGraceTime: config.SHUTDOWN_GRACE_PERIOD,
+    maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    maxConcurrentActivityTaskPolls: config.WORKER_ACTIVITY_POLLERS,
+    maxConcurrentWorkflowTaskPolls: config.WORKER_WORKFLOW_POLLERS,
+  };
+  return Object.fromEntries(Object.entries(tuning).filter(([, v]) => v !== undefined));
+}
+
+/**
+ * Starts the worker and returns once it polls. `stop` stops polling, lets in-flight tasks finish within
+ * SHUTDOWN_GRACE_PERIOD (activities still running then are cancelled and retried elsewhere), then closes
+ * the connection. A worker that dies on its own is fatal for the process: a supervisor restarts it.
+ */
 export async function startTemporalWorkerRole(ctx: RoleContext, options: TemporalWorkerRoleOptions): Promise<RunningRole> {
-  const { name, taskQueue, activities, workflowsPath, onStopped } = options;
+  const { name, taskQueue, activities, workflows, onStopped } = options;
   const connection = await NativeConnection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: ctx.config.TEMPORAL_NAMESPACE,
     taskQueue,
+    ...workerTuning(ctx.config),
     ...(activities ? { activities } : {}),
-    ...(workflowsPath ? { workflowsPath } : {}),
+    ...workflows,
   });
+  let stopping = false;
   const running = worker.run().catch((error: unknown) => {
+    if (stopping) throw error;
     ctx.logger.fatal({ err: error, role: name }, 'worker failed');
     process.exit(1);
   });
@@ -30,10 +52,12 @@ export async function startTemporalWorkerRole(ctx: RoleContext, options: Tempora
   return {
     name,
     stop: async () => {
-      worker.shutdown();
+      stopping = true;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
       await onStopped?.();
+      ctx.logger.info({ role: name }, 'worker stopped');
     },
   };
 }

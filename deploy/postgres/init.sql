@@ -1,0 +1,23 @@
+-- First start of the compose cluster's PostgreSQL (docker-entrypoint-initdb.d runs it once, into the order_saga
+-- database): a login role per service that owns its schema and nothing else, and Temporal's own role.
+-- Demo passwords: replace them (and the URLs in docker-compose.yml) before this leaves a laptop.
+
+-- Temporal creates and migrates its own databases (temporal, temporal_visibility) with temporal-sql-tool.
+create role temporal login password 'temporal' createdb;
+
+-- One schema per service, owned by the service's role: a service connects as itself, its search path is its schema
+-- (src/db/postgres.ts), and it has no privileges on the others' schemas, so no service reads another's tables.
+create role payments login password 'payments';
+create schema payments authorization payments;
+create role inventory login password 'inventory';
+create schema inventory authorization inventory;
+create role shipping login password 'shipping';
+create schema shipping authorization shipping;
+-- The read models (notifications, analytics) still keep SQLite files; their schemas wait for them here.
+create role notifications login password 'notifications';
+create schema notifications authorization notifications;
+create role analytics login password 'analytics';
+create schema analytics authorization analytics;
+
+-- Nothing goes into public: a table created there by mistake would be visible to every role.
+revoke create on schema public from public;

@@ -1,0 +1,91 @@
+// Builds the order HTTP API (routes, validation, errors, OpenAPI document) without listening, so tests call app.request().
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './app-env.js';
+import type { AppDeps } from './deps.js';
+import { ApiError, errorHandler, notFoundHandler, validationHook } from './errors.js';
+import { accessLog } from './middleware/access-log.js';
+import { OrderWorkflows } from './orders/order-workflows.js';
+import { analyticsRoutes } from './routes/analytics.js';
+import { customerRoutes } from './routes/customers.js';
+import { docsRoutes } from './routes/docs.js';
+import { healthRoutes } from './routes/health.js';
+import { orderActionRoutes } from './routes/order-actions.js';
+import { orderEventRoutes } from './routes/order-events.js';
+import { orderRoutes } from './routes/orders.js';
+import { productRoutes } from './routes/products.js';
+
+/**
+ * Hono hands only `Error` instances to `onError` and rethrows anything else (a library throwing a plain
+ * object, a string) past it, to become the server's bare 500. Wrapping such throwables keeps them on the
+ * one error path, so they too answer with the error body and get logged.
+ */
+const onlyErrorsThrown: MiddlewareHandler<AppEnv> = async (_c, next) => {
+  try {
+    await next();
+  } catch (thrown) {
+    if (thrown instanceof Error) throw thrown;
+    throw new Error(`non-Error thrown: ${typeof thrown}`, { cause: thrown });
+  }
+};
+
+const documentInfo = {
+  openapi: '3.0.3',
+  info: {
+    title: 'order-saga API',
+    version: '1.0.0',
+    description:
+      'Places and follows e-commerce orders. Each order is one Temporal workflow running a saga across payment, ' +
+      'inventory and shipping. Amounts are integers in minor units with an ISO 4217 currency.',
+  },
+};
+
+/**
+ * The whole API as a Hono app. Middleware order matters: the request ID comes first so that every answer,
+ * errors from later middleware included, carries it; the body limit runs before any route reads the body.
+ * Incoming `X-Request-Id` values are kept when they are short and plain (letters, digits, `_-=`, at most
+ * 128), so a caller's trace ID flows through; anything else is replaced by a fresh UUID.
+ */
+export function createApp(deps: AppDeps) {
+  const workflows = new OrderWorkflows({
+    client: deps.temporal,
+    taskQueue: deps.taskQueue,
+    settings: { approvalThreshold: deps.config.APPROVAL_THRESHOLD, approvalTimeout: deps.config.APPROVAL_TIMEOUT },
+    updateTimeoutMs: deps.config.API_UPDATE_TIMEOUT_MS,
+    queryTimeoutMs: deps.config.API_QUERY_TIMEOUT_MS,
+  });
+
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(requestId({ limitLength: 128 }));
+  app.use(onlyErrorsThrown);
+  app.use(secureHeaders());
+  app.use(accessLog(deps.logger));
+  app.use(
+    bodyLimit({
+      maxSize: deps.config.API_BODY_LIMIT,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.API_BODY_LIMIT} bytes`);
+      },
+    }),
+  );
+  app.onError(errorHandler(deps.logger));
+  app.notFound(notFoundHandler);
+
+  app.route('/', healthRoutes(deps));
+  app.route('/', orderRoutes(deps, workflows));
+  app.route('/', orderActionRoutes(deps, workflows));
+  app.route('/', orderEventRoutes(deps, workflows));
+  app.route('/', productRoutes(deps));
+  app.route('/', customerRoutes(deps));
+  app.route('/', analyticsRoutes(deps));
+
+  const document = () => app.getOpenAPIDocument(documentInfo);
+  app.get('/openapi.json', (c) => c.json(document()));
+  app.route('/', docsRoutes(document));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

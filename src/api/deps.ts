@@ -1,0 +1,40 @@
+// Everything createApp needs from outside: configuration, the Temporal client, and the read ports.
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/env.js';
+import type { Logger } from '../logger.js';
+import type { AnalyticsReader } from './ports/analytics-reader.js';
+import type { EventHistory } from './ports/event-history.js';
+import type { NotificationReader } from './ports/notification-reader.js';
+import type { OrderReadModel } from './ports/order-read-model.js';
+import type { ProductCatalogue } from './ports/product-catalogue.js';
+import type { ReadinessProbe } from './ports/readiness-probe.js';
+
+/**
+ * Writes go through Temporal only (the workflow owns every change to an order); everything else the API
+ * shows comes through a read port, so the routes do not know which database or broker backs them.
+ */
+export interface AppDeps {
+  config: Pick<
+    Config,
+    | 'TEMPORAL_NAMESPACE'
+    | 'TEMPORAL_UI_URL'
+    | 'APPROVAL_THRESHOLD'
+    | 'APPROVAL_TIMEOUT'
+    | 'API_BODY_LIMIT'
+    | 'API_UPDATE_TIMEOUT_MS'
+    | 'API_QUERY_TIMEOUT_MS'
+  >;
+  logger: Logger;
+  /** A client on `config.TEMPORAL_NAMESPACE`. */
+  temporal: Client;
+  /** Where orderSaga workflows are started; the orders worker's queue (TaskQueues.orders) in production. */
+  taskQueue: string;
+  orders: OrderReadModel;
+  notifications: NotificationReader;
+  analytics: AnalyticsReader;
+  events: EventHistory;
+  products: ProductCatalogue;
+  readiness: ReadinessProbe[];
+  /** Aborted when the server is stopping, so open event streams end and the server can close. */
+  shutdown?: AbortSignal;
+}

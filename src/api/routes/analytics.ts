@@ -1,0 +1,33 @@
+// GET /analytics/summary: the analytics subscriber's aggregate figures.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import type { AppDeps } from '../deps.js';
+import { validationHook } from '../errors.js';
+import { errorResponses, Money } from '../schemas/common.js';
+
+const AnalyticsSummary = z
+  .object({
+    ordersByStatus: z.record(z.string(), z.number().int()),
+    revenue: z.array(Money).openapi({ description: 'Completed orders, one entry per currency' }),
+    failuresByReason: z.record(z.string(), z.number().int()),
+    eventsProcessed: z.number().int(),
+    updatedAt: z.string().optional(),
+  })
+  .openapi('AnalyticsSummary');
+
+const summary = createRoute({
+  method: 'get',
+  path: '/analytics/summary',
+  tags: ['analytics'],
+  summary: 'Order counts, revenue and failure reasons',
+  responses: {
+    200: { description: 'The summary', content: { 'application/json': { schema: AnalyticsSummary } } },
+    ...errorResponses(),
+  },
+});
+
+export function analyticsRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(summary, async (c) =>
+    c.json(await deps.analytics.summary(), 200),
+  );
+}

@@ -1,0 +1,39 @@
+// GET /customers/{customerId}/notifications: what the notification service told a customer, newest first.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import type { AppDeps } from '../deps.js';
+import { validationHook } from '../errors.js';
+import { CustomerId, errorResponses } from '../schemas/common.js';
+
+const Notification = z
+  .object({
+    id: z.string(),
+    customerId: z.string(),
+    orderId: z.string(),
+    event: z.string().openapi({ example: 'OrderShipped' }),
+    message: z.string(),
+    createdAt: z.string(),
+  })
+  .openapi('Notification');
+
+const listNotifications = createRoute({
+  method: 'get',
+  path: '/customers/{customerId}/notifications',
+  tags: ['customers'],
+  summary: 'A customer’s notifications, newest first',
+  request: { params: z.object({ customerId: CustomerId.openapi({ param: { name: 'customerId', in: 'path' } }) }) },
+  responses: {
+    200: {
+      description: 'Possibly empty: a customer without orders has none',
+      content: { 'application/json': { schema: z.object({ notifications: z.array(Notification) }) } },
+    },
+    ...errorResponses('VALIDATION_FAILED'),
+  },
+});
+
+export function customerRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(listNotifications, async (c) => {
+    const { customerId } = c.req.valid('param');
+    return c.json({ notifications: await deps.notifications.listNotifications(customerId) }, 200);
+  });
+}

@@ -1,0 +1,56 @@
+// GET /healthz (the process answers) and GET /readyz (the dependencies answer too).
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import type { AppDeps } from '../deps.js';
+import { ApiError, validationHook } from '../errors.js';
+import { errorResponses } from '../schemas/common.js';
+
+const healthz = createRoute({
+  method: 'get',
+  path: '/healthz',
+  tags: ['operations'],
+  summary: 'Liveness: the process is up',
+  responses: {
+    200: { description: 'Up', content: { 'application/json': { schema: z.object({ status: z.literal('ok') }) } } },
+  },
+});
+
+const Checks = z.record(z.string(), z.string()).openapi({ example: { temporal: 'up', nats: 'up' } });
+
+const readyz = createRoute({
+  method: 'get',
+  path: '/readyz',
+  tags: ['operations'],
+  summary: 'Readiness: Temporal and NATS are reachable',
+  responses: {
+    200: {
+      description: 'Ready',
+      content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } },
+    },
+    ...errorResponses('NOT_READY'),
+  },
+});
+
+/**
+ * Liveness never looks at dependencies (restarting the API would not fix Temporal); readiness does, so a
+ * load balancer stops sending orders to an instance that cannot place them.
+ */
+export function healthRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
+    .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
+    .openapi(readyz, async (c) => {
+      const results = await Promise.allSettled(deps.readiness.map((probe) => probe.check()));
+      const checks: Record<string, string> = {};
+      const down: string[] = [];
+      results.forEach((result, i) => {
+        const name = deps.readiness[i]?.name ?? `probe-${i}`;
+        if (result.status === 'fulfilled') checks[name] = 'up';
+        else {
+          down.push(name);
+          checks[name] = `down: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`;
+        }
+      });
+      if (down.length > 0) throw new ApiError('NOT_READY', `Not ready: ${down.join(' and ')} unreachable`, { checks });
+      return c.json({ status: 'ready' as const, checks }, 200);
+    });
+}

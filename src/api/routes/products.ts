@@ -1,0 +1,35 @@
+// GET /products: the catalogue with prices and current availability, through the product catalogue port.
+import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env.js';
+import type { AppDeps } from '../deps.js';
+import { validationHook } from '../errors.js';
+import { errorResponses, Money } from '../schemas/common.js';
+
+const Product = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    unitPrice: Money,
+    available: z.number().int().openapi({ description: 'Units free to order right now (a snapshot)' }),
+  })
+  .openapi('Product');
+
+const listProducts = createRoute({
+  method: 'get',
+  path: '/products',
+  tags: ['catalogue'],
+  summary: 'The catalogue, with prices and availability',
+  responses: {
+    200: {
+      description: 'Every product, by SKU',
+      content: { 'application/json': { schema: z.object({ products: z.array(Product) }) } },
+    },
+    ...errorResponses('UNAVAILABLE'),
+  },
+});
+
+export function productRoutes(deps: AppDeps) {
+  return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(listProducts, async (c) =>
+    c.json({ products: await deps.products.listProducts() }, 200),
+  );
+}

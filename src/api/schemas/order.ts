@@ -1,0 +1,161 @@
+// Schemas of the order resource: what a customer submits, and the order the API answers with.
+import { z } from '@hono/zod-openapi';
+import { OrderStatuses } from '../../shared/order-status.js';
+import { CustomerId, Money, OrderId } from './common.js';
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+/**
+ * Shape and sanity limits only. Whether a SKU exists and whether a quantity is within what the catalogue
+ * sells (1..100 per SKU) is the inventory service's call, made by the workflow's pricing step: those
+ * answer 422 UNKNOWN_SKU / INVALID_QUANTITY. Unknown keys are refused (`strictObject`) so a typo such as
+ * `quantitiy` or a smuggled `__proto__` is a 400, never silently dropped.
+ */
+export const PlaceOrderBody = z
+  .strictObject({
+    customerId: CustomerId,
+    items: z
+      .array(
+        z.strictObject({
+          sku: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)'),
+          quantity: z.number().int().min(1).max(10_000),
+        }),
+      )
+      .min(1)
+      .max(50),
+    payment: z.strictObject({ token: text(128).openapi({ example: 'tok_ok' }) }),
+    shippingAddress: z.strictObject({
+      name: text(200),
+      line1: text(200),
+      line2: text(200).optional(),
+      city: text(100),
+      postalCode: text(20),
+      country: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2, upper case'),
+    }),
+  })
+  .openapi('PlaceOrder', {
+    example: {
+      customerId: 'cus_ada',
+      items: [{ sku: 'SKU-TSHIRT', quantity: 2 }],
+      payment: { token: 'tok_ok' },
+      shippingAddress: {
+        name: 'Ada Lovelace',
+        line1: 'Damrak 1',
+        city: 'Amsterdam',
+        postalCode: '1012 LG',
+        country: 'NL',
+      },
+    },
+  });
+
+export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+
+/** `Idempotency-Key`: the same key (per customer) with the same body places the order once. */
+export const PlaceOrderHeaders = z.object({
+  'Idempotency-Key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII without spaces, at most 255')
+    .optional()
+    .openapi({ example: '5b7e3f0c-checkout-42' }),
+});
+
+export const PricedLine = z
+  .object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money })
+  .openapi('PricedLine');
+
+export const Failure = z.object({ code: z.string(), message: z.string() }).openapi('Failure');
+
+export const OrderLinks = z
+  .object({
+    self: z.string(),
+    events: z.string().openapi({ description: 'Server-Sent Events of the order’s domain events' }),
+    temporalUi: z.string().openapi({ description: 'The order’s workflow in the Temporal Web UI' }),
+  })
+  .openapi('OrderLinks');
+
+const Status = z.enum(OrderStatuses);
+
+/** The answer to POST /orders. */
+export const PlacedOrder = z
+  .object({
+    orderId: OrderId,
+    status: Status,
+    total: Money.optional(),
+    items: z.array(PricedLine),
+    failure: Failure.optional(),
+    links: OrderLinks,
+  })
+  .openapi('PlacedOrder');
+
+const StepRecord = z.object({
+  name: z.string(),
+  outcome: z.enum(['running', 'succeeded', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  attempts: z.number().int(),
+  detail: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  failure: Failure.optional(),
+});
+
+const CompensationRecord = z.object({
+  name: z.string(),
+  outcome: z.enum(['running', 'succeeded', 'failed']),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  applied: z.boolean().optional(),
+  failure: Failure.optional(),
+});
+
+/**
+ * One order. `source: workflow` is the live state (steps and compensations included); `read-model` is
+ * what the events recorded, for orders whose workflow history has been removed.
+ */
+export const Order = z
+  .object({
+    orderId: OrderId,
+    customerId: z.string().optional(),
+    status: Status,
+    items: z.array(PricedLine),
+    total: Money.optional(),
+    shippingAddress: z.record(z.string(), z.string()).optional(),
+    steps: z.array(StepRecord).optional(),
+    compensations: z.array(CompensationRecord).optional(),
+    failure: Failure.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    source: z.enum(['workflow', 'read-model']),
+    links: OrderLinks,
+  })
+  .openapi('Order');
+
+export const OrderSummary = z
+  .object({
+    orderId: OrderId,
+    customerId: z.string().optional(),
+    status: Status,
+    items: z.array(PricedLine),
+    total: Money.optional(),
+    failure: Failure.optional(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    links: OrderLinks,
+  })
+  .openapi('OrderSummary');
+
+export const OrderPage = z
+  .object({ orders: z.array(OrderSummary), nextCursor: z.string().nullable() })
+  .openapi('OrderPage');
+
+export const ListOrdersQuery = z.object({
+  status: Status.optional(),
+  customerId: CustomerId.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+export const OrderIdParams = z.object({
+  orderId: OrderId.openapi({ param: { name: 'orderId', in: 'path' } }),
+});
+
+/** Optional body of cancel and reject. */
+export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).openapi('Reason');

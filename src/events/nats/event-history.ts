@@ -1,0 +1,44 @@
+// Follows one order's events on the stream, stored ones first then live ones, for the API's event stream.
+import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { EventHistory } from '../../api/ports/event-history.js';
+import { parseEnvelope } from '../envelope.js';
+import type { EventEnvelope } from '../envelope.js';
+import { ORDERS_STREAM } from './topology.js';
+
+/**
+ * An ordered consumer per follower, filtered on `orders.<orderId>.>` from the start of the stream: ephemeral,
+ * unacknowledged, and gone from the server once closed. Copies of an event (a re-drive republishes the same
+ * event ID) are yielded once; messages that fail validation are skipped (subscribers dead-letter them).
+ */
+export function jetStreamEventHistory(nc: NatsConnection): EventHistory {
+  return { follow: (orderId, signal) => followOrder(nc, orderId, signal) };
+}
+
+async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSignal): AsyncGenerator<EventEnvelope> {
+  if (signal.aborted) return;
+  const consumer = await jetstream(nc).consumers.get(ORDERS_STREAM, {
+    filter_subjects: [`orders.${orderId}.>`],
+    deliver_policy: DeliverPolicy.All,
+  });
+  const messages = await consumer.consume();
+  const stop = () => void messages.close();
+  signal.addEventListener('abort', stop, { once: true });
+  const seen = new Set<string>();
+  try {
+    for await (const m of messages) {
+      let envelope: EventEnvelope;
+      try {
+        envelope = parseEnvelope(m.data).envelope;
+      } catch {
+        continue;
+      }
+      if (seen.has(envelope.id)) continue;
+      seen.add(envelope.id);
+      yield envelope;
+    }
+  } finally {
+    signal.removeEventListener('abort', stop);
+    stop();
+  }
+}

@@ -1,0 +1,69 @@
+// The subscriber bookkeeping every consuming service keeps in its own database: the inbox and the failure log.
+import type { Kysely, Migration, Transaction } from 'kysely';
+
+/**
+ * The inbox: one row per event a scope has taken effect for. `scope` is the consumer name (plus the
+ * read-model generation for rebuildable models). The row is written in the same local transaction as the
+ * event's effect, so the effect happens at most once per event ID, however often the event is delivered.
+ */
+export interface ProcessedEventsTable {
+  scope: string;
+  event_id: string;
+  event_name: string;
+  stream_seq: number;
+  processed_at: string;
+}
+
+/** The last error of each event a consumer is still retrying; it goes into the dead letter if retries run out. */
+export interface EventFailuresTable {
+  consumer: string;
+  stream_seq: number;
+  subject: string;
+  deliveries: number;
+  error: string;
+  failed_at: string;
+}
+
+export interface BookkeepingTables {
+  processed_events: ProcessedEventsTable;
+  event_failures: EventFailuresTable;
+}
+
+/** Creates both tables; each service lists it first among its own migrations. */
+export const bookkeepingMigration: Migration = {
+  async up(db) {
+    await db.schema
+      .createTable('processed_events')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('event_name', 'text', (c) => c.notNull())
+      .addColumn('stream_seq', 'integer', (c) => c.notNull())
+      .addColumn('processed_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('processed_events_pk', ['scope', 'event_id'])
+      .execute();
+    await db.schema
+      .createTable('event_failures')
+      .addColumn('consumer', 'text', (c) => c.notNull())
+      .addColumn('stream_seq', 'integer', (c) => c.notNull())
+      .addColumn('subject', 'text', (c) => c.notNull())
+      .addColumn('deliveries', 'integer', (c) => c.notNull())
+      .addColumn('error', 'text', (c) => c.notNull())
+      .addColumn('failed_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('event_failures_pk', ['consumer', 'stream_seq'])
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('event_failures').execute();
+    await db.schema.dropTable('processed_events').execute();
+  },
+};
+
+/**
+ * Kysely's database type is invariant, so a service's `Kysely<ServiceTables & BookkeepingTables>` is not a
+ * `Kysely<BookkeepingTables>`; this narrows it (same connection, same transaction) for the shared helpers.
+ */
+export function bookkeepingDb<DB extends BookkeepingTables>(
+  db: Kysely<DB> | Transaction<DB>,
+): Kysely<BookkeepingTables> {
+  return db as unknown as Kysely<BookkeepingTables>;
+}

@@ -1,0 +1,50 @@
+// Starts one instance of a subscribing service: its durables, its consume loop and its dead-letter forwarder.
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../../logger.js';
+import type { EventSettings } from '../nats/settings.js';
+import { ensureEventStreams } from '../nats/topology.js';
+import { ensureSubscriberConsumers } from './consumers.js';
+import { startDeadLetterForwarder } from './dead-letter-forwarder.js';
+import type { EventHandler } from './event-handler.js';
+import type { FailureLog } from './failure-log.js';
+import { startSubscriber } from './subscriber.js';
+import type { SubscriberStats } from './subscriber.js';
+
+export interface SubscriptionOptions {
+  nc: NatsConnection;
+  handler: EventHandler;
+  settings: EventSettings;
+  failures: FailureLog;
+  logger: Logger;
+}
+
+export interface Subscription {
+  readonly consumer: string;
+  readonly stats: SubscriberStats;
+  /** Dead letters this instance forwarded from max-deliveries advisories. */
+  forwarded(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Applies the topology (streams, then this service's two durables) and starts both loops. Every instance
+ * runs the same code: the durables are shared, so instances compete for events and for advisories.
+ */
+export async function startSubscription(options: SubscriptionOptions): Promise<Subscription> {
+  const { nc, handler, settings } = options;
+  const jsm = await jetstreamManager(nc);
+  await ensureEventStreams(jsm, settings);
+  await ensureSubscriberConsumers(jsm, handler.consumer, handler.filterSubjects, settings);
+  const subscriber = await startSubscriber(options);
+  const forwarder = await startDeadLetterForwarder({ ...options, consumer: handler.consumer });
+  options.logger.info({ consumer: handler.consumer, subjects: handler.filterSubjects }, 'subscribed');
+  return {
+    consumer: handler.consumer,
+    stats: subscriber.stats,
+    forwarded: forwarder.forwarded,
+    async stop() {
+      await Promise.all([subscriber.stop(), forwarder.stop()]);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// The analytics database and its one query, the summary the API shows.
+import type { Kysely } from 'kysely';
+import { migrateToLatest } from '../../db/migrate.js';
+import { openSqliteDatabase } from '../../db/sqlite.js';
+import type { SqliteOptions } from '../../db/sqlite.js';
+import { ensureGenerationRow, generationScope, liveGeneration, readModelBaseDb } from '../generations.js';
+import { analyticsMigrations } from './migrations.js';
+import { analyticsReadModel } from './model.js';
+import type { AnalyticsTables } from './tables.js';
+
+export interface AnalyticsSummary {
+  /** Events projected, per event name. */
+  events: Record<string, number>;
+  orders: { total: number; byStatus: Record<string, number> };
+  /** Minor units per currency. */
+  revenue: Record<string, { captured: number; refunded: number; net: number }>;
+  /** Failure reasons by the event that reported them, `<EventName>:<code>`. */
+  failures: Record<string, number>;
+  /** Compensations run (PaymentRefunded, InventoryReleased, ShipmentCancelled) and CompensationFailed. */
+  compensations: Record<string, number>;
+  stepDurations: Record<string, { count: number; averageMs: number; maxMs: number }>;
+  /** Events applied in all, and when the last one was: lets an operator see the subscriber keeps up. */
+  eventsProcessed: number;
+  updatedAt?: string;
+}
+
+/** Opens (and migrates) the analytics database. */
+export async function openAnalyticsReadModel(options: SqliteOptions): Promise<AnalyticsStore> {
+  const db = openSqliteDatabase<AnalyticsTables>(options);
+  await migrateToLatest(db, 'analytics', analyticsMigrations);
+  await ensureGenerationRow(readModelBaseDb(db), analyticsReadModel.name);
+  return new AnalyticsStore(db);
+}
+
+export class AnalyticsStore {
+  constructor(readonly db: Kysely<AnalyticsTables>) {}
+
+  /** The whole summary from one snapshot of the live generation. */
+  async summary(): Promise<AnalyticsSummary> {
+    return this.db.transaction().execute(async (trx) => {
+      const generation = await liveGeneration(readModelBaseDb(trx), analyticsReadModel.name);
+      const counters = await trx
+        .selectFrom('analytics_counters')
+        .select(['metric', 'key', 'value'])
+        .where('generation', '=', generation)
+        .orderBy('metric')
+        .orderBy('key')
+        .execute();
+      const statuses = await trx
+        .selectFrom('analytics_orders')
+        .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('generation', '=', generation)
+        .groupBy('status')
+        .orderBy('status')
+        .execute();
+      const steps = await trx
+        .selectFrom('analytics_step_durations')
+        .selectAll()
+        .where('generation', '=', generation)
+        .orderBy('step')
+        .execute();
+
+      const applied = await trx
+        .selectFrom('processed_events')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('processed_at').as('last')])
+        .where('scope', '=', generationScope(analyticsReadModel.name, generation))
+        .executeTakeFirstOrThrow();
+      const summary: AnalyticsSummary = {
+        events: {},
+        orders: { total: 0, byStatus: {} },
+        revenue: {},
+        failures: {},
+        compensations: {},
+        stepDurations: {},
+        eventsProcessed: Number(applied.n),
+        ...(applied.last ? { updatedAt: applied.last } : {}),
+      };
+      for (const { status, n } of statuses) {
+        summary.orders.total += Number(n);
+        summary.orders.byStatus[status ?? 'UNKNOWN'] = Number(n);
+      }
+      for (const { metric, key, value } of counters) {
+        if (metric === 'captured' || metric === 'refunded') {
+          const money = (summary.revenue[key] ??= { captured: 0, refunded: 0, net: 0 });
+          money[metric] += value;
+          money.net = money.captured - money.refunded;
+        } else if (metric === 'events' || metric === 'failures' || metric === 'compensations') {
+          summary[metric][key] = value;
+        }
+      }
+      for (const s of steps) {
+        summary.stepDurations[s.step] = {
+          count: s.count,
+          averageMs: Math.round(s.total_ms / s.count),
+          maxMs: s.max_ms,
+        };
+      }
+      return summary;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

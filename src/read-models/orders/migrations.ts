@@ -1,0 +1,50 @@
+// Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
+import type { Migration } from 'kysely';
+import { bookkeepingMigration } from '../../events/subscribers/bookkeeping.js';
+import { generationsMigration } from '../generations.js';
+
+export const orderReadModelMigrations: Record<string, Migration> = {
+  '0001-bookkeeping': bookkeepingMigration,
+  '0002-generations': generationsMigration,
+  '0003-orders': {
+    async up(db) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('generation', 'integer', (c) => c.notNull())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('customer_id', 'text')
+        .addColumn('status', 'text')
+        .addColumn('total', 'integer')
+        .addColumn('currency', 'text')
+        .addColumn('lines', 'text')
+        .addColumn('failure_code', 'text')
+        .addColumn('failure_message', 'text')
+        .addColumn('failure_position', 'integer', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('last_event', 'text', (c) => c.notNull())
+        .addColumn('last_position', 'integer', (c) => c.notNull())
+        .addColumn('status_position', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('orders_pk', ['generation', 'order_id'])
+        .execute();
+      await db.schema
+        .createIndex('orders_newest')
+        .on('orders')
+        .columns(['generation', 'created_at', 'order_id'])
+        .execute();
+      await db.schema
+        .createIndex('orders_by_customer')
+        .on('orders')
+        .columns(['generation', 'customer_id', 'created_at'])
+        .execute();
+      await db.schema
+        .createIndex('orders_by_status')
+        .on('orders')
+        .columns(['generation', 'status', 'created_at'])
+        .execute();
+    },
+    async down(db) {
+      await db.schema.dropTable('orders').execute();
+    },
+  },
+};

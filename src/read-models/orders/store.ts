@@ -1,0 +1,117 @@
+// The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
+import type { Kysely, Selectable } from 'kysely';
+import { migrateToLatest } from '../../db/migrate.js';
+import { openSqliteDatabase } from '../../db/sqlite.js';
+import type { SqliteOptions } from '../../db/sqlite.js';
+import type { PricedLine } from '../../shared/order.js';
+import { ensureGenerationRow, liveGeneration, readModelBaseDb } from '../generations.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { orderReadModelMigrations } from './migrations.js';
+import { orderReadModel } from './model.js';
+import type { OrderReadModelTables, OrdersTable } from './tables.js';
+
+/** One order as the list shows it. */
+export interface OrderView {
+  orderId: string;
+  customerId: string | null;
+  status: string | null;
+  /** Minor units, with `currency`; null until an event states the amount. */
+  total: number | null;
+  currency: string | null;
+  /** The priced lines, when an order event stated them. */
+  lines: PricedLine[] | null;
+  /** Why the order failed or was cancelled, from the latest order event that says so. */
+  failure: { code: string; message: string } | null;
+  createdAt: string;
+  updatedAt: string;
+  lastEvent: string;
+}
+
+export interface ListOrdersQuery {
+  status?: string;
+  customerId?: string;
+  limit: number;
+  /** From the previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+export interface OrderPage {
+  items: OrderView[];
+  /** Present when there may be more orders. */
+  nextCursor?: string;
+}
+
+/** Opens (and migrates) the order read model's database. */
+export async function openOrderReadModel(options: SqliteOptions): Promise<OrderReadModelStore> {
+  const db = openSqliteDatabase<OrderReadModelTables>(options);
+  await migrateToLatest(db, 'order_read_model', orderReadModelMigrations);
+  await ensureGenerationRow(readModelBaseDb(db), orderReadModel.name);
+  return new OrderReadModelStore(db);
+}
+
+export class OrderReadModelStore {
+  constructor(readonly db: Kysely<OrderReadModelTables>) {}
+
+  /**
+   * Newest first (creation time, then order ID to break ties). Each page reads in one transaction, so a
+   * rebuild switching generations never shows half of each.
+   */
+  async listOrders(query: ListOrdersQuery): Promise<OrderPage> {
+    const limit = Math.max(1, Math.min(query.limit, 500));
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    const rows = await this.db.transaction().execute(async (trx) => {
+      const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+      let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
+      if (query.status !== undefined) q = q.where('status', '=', query.status);
+      if (query.customerId !== undefined) q = q.where('customer_id', '=', query.customerId);
+      if (after !== undefined) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '<', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('order_id', '<', after.orderId)]),
+          ]),
+        );
+      }
+      return q
+        .orderBy('created_at', 'desc')
+        .orderBy('order_id', 'desc')
+        .limit(limit + 1)
+        .execute();
+    });
+    const items = rows.slice(0, limit).map(toView);
+    const last = items[items.length - 1];
+    return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
+  }
+
+  async getOrder(orderId: string): Promise<OrderView | undefined> {
+    const row = await this.db.transaction().execute(async (trx) => {
+      const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+      return trx
+        .selectFrom('orders')
+        .selectAll()
+        .where('generation', '=', generation)
+        .where('order_id', '=', orderId)
+        .executeTakeFirst();
+    });
+    return row && toView(row);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function toView(row: Selectable<OrdersTable>): OrderView {
+  return {
+    orderId: row.order_id,
+    customerId: row.customer_id,
+    status: row.status,
+    total: row.total,
+    currency: row.currency,
+    lines: row.lines === null ? null : (JSON.parse(row.lines) as PricedLine[]),
+    failure: row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message ?? '' },
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    lastEvent: row.last_event,
+  };
+}

@@ -1,0 +1,77 @@
+// Starts one instance of the analytics service: the analytics read model and the order read model, each on its own durable.
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../logger.js';
+import type { EventSettings } from '../events/nats/settings.js';
+import type { Subscription } from '../events/subscribers/subscription.js';
+import { analyticsReadModel } from './analytics/model.js';
+import { openAnalyticsReadModel } from './analytics/store.js';
+import type { AnalyticsStore } from './analytics/store.js';
+import { readModelBaseDb } from './generations.js';
+import { orderReadModel } from './orders/model.js';
+import { openOrderReadModel } from './orders/store.js';
+import type { OrderReadModelStore } from './orders/store.js';
+import { startReadModelSubscription } from './subscription.js';
+
+export interface ReadModelFiles {
+  analytics: string;
+  orders: string;
+}
+
+export interface AnalyticsService {
+  analytics: AnalyticsStore;
+  orders: OrderReadModelStore;
+  subscriptions: { analytics: Subscription; orders: Subscription };
+  stop(): Promise<void>;
+}
+
+/**
+ * The order read model lives in this process but on its own durable (`order-read-model`) and in its own
+ * database file: it can be rebuilt, re-driven and scaled apart from analytics, and the API reads one file.
+ */
+export async function startAnalyticsService(options: {
+  nc: NatsConnection;
+  files: ReadModelFiles;
+  settings: EventSettings;
+  logger: Logger;
+}): Promise<AnalyticsService> {
+  const { nc, files, settings, logger } = options;
+  const analytics = await openAnalyticsReadModel({ filename: files.analytics });
+  const orders = await openOrderReadModel({ filename: files.orders });
+  const started: Subscription[] = [];
+  try {
+    const a = await startReadModelSubscription({
+      nc,
+      db: readModelBaseDb(analytics.db),
+      model: analyticsReadModel,
+      settings,
+      logger,
+    });
+    started.push(a);
+    const o = await startReadModelSubscription({
+      nc,
+      db: readModelBaseDb(orders.db),
+      model: orderReadModel,
+      settings,
+      logger,
+    });
+    started.push(o);
+    return {
+      analytics,
+      orders,
+      subscriptions: { analytics: a, orders: o },
+      async stop() {
+        await Promise.all(started.map((s) => s.stop()));
+        await Promise.all([analytics.close(), orders.close()]);
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((s) => s.stop()));
+    await Promise.all([analytics.close(), orders.close()]);
+    throw error;
+  }
+}
+
+/** Where the read models live under the data folder. */
+export function readModelFiles(serviceFile: (service: string) => string): ReadModelFiles {
+  return { analytics: serviceFile('analytics'), orders: serviceFile('order-read-model') };
+}

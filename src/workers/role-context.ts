@@ -1,0 +1,42 @@
+// The resources the roles of one process share: one NATS connection (streams ensured once) and one event publisher.
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Config } from '../config/env.js';
+import { connectToNats } from '../events/nats/connection.js';
+import { JetStreamEventPublisher } from '../events/nats/jetstream-publisher.js';
+import { eventSettingsFromConfig } from '../events/nats/settings.js';
+import { ensureEventStreams } from '../events/nats/topology.js';
+import type { EventPublisher } from '../events/publisher.js';
+import type { Logger } from '../logger.js';
+import type { RoleContext } from './role.js';
+
+export interface ProcessContext extends RoleContext {
+  /** Drains the NATS connection, if one was opened; call after every role has stopped. */
+  close(): Promise<void>;
+}
+
+/** Connections are opened lazily, so a process running only Temporal roles that publish nothing never dials NATS. */
+export function createRoleContext(config: Config, logger: Logger, connectionName = 'order-saga'): ProcessContext {
+  let connection: Promise<NatsConnection> | undefined;
+  let publisher: Promise<EventPublisher> | undefined;
+  const settings = eventSettingsFromConfig(config);
+
+  const nats = () =>
+    (connection ??= (async () => {
+      const nc = await connectToNats(config.NATS_URL, connectionName);
+      await ensureEventStreams(await jetstreamManager(nc), settings);
+      return nc;
+    })());
+
+  return {
+    config,
+    logger,
+    nats,
+    publisher: () =>
+      (publisher ??= nats().then((nc) => new JetStreamEventPublisher(nc, { timeoutMs: settings.publishTimeoutMs }))),
+    close: async () => {
+      // A connection that never opened, or lost its server, has nothing left to drain.
+      if (connection) await connection.then((nc) => nc.drain().catch(() => nc.close()), () => undefined);
+    },
+  };
+}

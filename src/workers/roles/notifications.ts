@@ -1,0 +1,15 @@
+// The notifications role: one instance of the durable `notifications` subscriber (run several to share the load).
+import { serviceDatabaseFile } from '../../db/sqlite.js';
+import { eventSettingsFromConfig } from '../../events/nats/settings.js';
+import { startNotificationsService } from '../../events/subscribers/notifications/service.js';
+import type { RoleStarter } from '../role.js';
+
+export const startNotifications: RoleStarter = async (ctx) => {
+  const service = await startNotificationsService({
+    nc: await ctx.nats(),
+    filename: serviceDatabaseFile(ctx.config.DATA_DIR, 'notifications'),
+    settings: eventSettingsFromConfig(ctx.config),
+    logger: ctx.logger.child({ role: 'notifications' }),
+  });
+  return { name: 'notifications', stop: () => service.stop() };
+};

@@ -1,0 +1,106 @@
+// Builds the API for a test: real config and Temporal client, read ports the test chooses, silent logs.
+import { Client, Connection } from '@temporalio/client';
+import { expect, inject } from 'vitest';
+import { createApp } from '../../../src/api/app.js';
+import type { AppDeps } from '../../../src/api/deps.js';
+import { loadConfig } from '../../../src/config/env.js';
+import type { Config } from '../../../src/config/env.js';
+import { createLogger } from '../../../src/logger.js';
+import type { Logger } from '../../../src/logger.js';
+import { TaskQueues } from '../../../src/shared/task-queues.js';
+import {
+  MemoryAnalytics,
+  MemoryCatalogue,
+  MemoryEventHistory,
+  MemoryNotifications,
+  MemoryOrderReadModel,
+} from './memory-ports.js';
+
+export interface TestApi {
+  app: ReturnType<typeof createApp>;
+  deps: AppDeps;
+  readModel: MemoryOrderReadModel;
+  notifications: MemoryNotifications;
+  analytics: MemoryAnalytics;
+}
+
+/** A logger that writes nothing. */
+export function silentLogger(): Logger {
+  return createLogger('api-test', 'silent');
+}
+
+export function testConfig(overrides: Record<string, string> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_UI_URL: 'http://temporal-ui.test:8233', ...overrides });
+}
+
+/** A client on the suite's dev server (lazy: nothing is dialled until a route needs Temporal). */
+export function testClient(namespace = 'default'): { client: Client; connection: Connection } {
+  const connection = Connection.lazy({ address: inject('temporalAddress') });
+  return { connection, client: new Client({ connection, namespace }) };
+}
+
+/** The app with in-memory read ports (route unit tests only) and a real Temporal client. */
+export function buildTestApi(
+  client: Client,
+  overrides: Partial<AppDeps> = {},
+  config: Record<string, string> = {},
+): TestApi {
+  const readModel = new MemoryOrderReadModel();
+  const notifications = new MemoryNotifications();
+  const analytics = new MemoryAnalytics();
+  const deps: AppDeps = {
+    config: testConfig({ TEMPORAL_NAMESPACE: client.options.namespace, ...config }),
+    logger: silentLogger(),
+    temporal: client,
+    taskQueue: TaskQueues.orders,
+    orders: readModel,
+    notifications,
+    analytics,
+    events: new MemoryEventHistory(() => []),
+    products: new MemoryCatalogue(),
+    readiness: [],
+    ...overrides,
+  };
+  return { app: createApp(deps), deps, readModel, notifications, analytics };
+}
+
+/** JSON POST through app.request, the way a client sends it. */
+export function jsonInit(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  };
+}
+
+/** A valid order body: two T-shirts to Amsterdam, paid with a card that works. */
+export function orderBody(overrides: Record<string, unknown> = {}) {
+  return {
+    customerId: 'cus_api',
+    items: [{ sku: 'SKU-TSHIRT', quantity: 2 }],
+    payment: { token: 'tok_ok' },
+    shippingAddress: {
+      name: 'Ada Lovelace',
+      line1: 'Damrak 1',
+      city: 'Amsterdam',
+      postalCode: '1012 LG',
+      country: 'NL',
+    },
+    ...overrides,
+  };
+}
+
+/** The error body's shape, asserted the same way everywhere. */
+export async function expectErrorShape(res: Response, status: number, code?: string) {
+  const text = await res.text();
+  expect(res.status, text).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = JSON.parse(text) as { error: { code: string; message: string; details?: unknown; requestId: string } };
+  expect(Object.keys(body)).toEqual(['error']);
+  expect(typeof body.error.code).toBe('string');
+  expect(typeof body.error.message).toBe('string');
+  expect(body.error.requestId).toBe(res.headers.get('x-request-id'));
+  expect(text).not.toMatch(/\bat .+\.(ts|js):\d+/);
+  if (code !== undefined) expect(body.error.code).toBe(code);
+  return body.error;
+}

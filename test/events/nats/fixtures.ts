@@ -1,0 +1,173 @@
+// Test fixtures for the event tests: a private nats-server with the topology applied, fast settings, sample events.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { pino } from 'pino';
+import type { EventData, EventName } from '../../../src/events/catalogue.js';
+import { buildEnvelope } from '../../../src/events/envelope.js';
+import type { EventEnvelope } from '../../../src/events/envelope.js';
+import { connectToNats } from '../../../src/events/nats/connection.js';
+import type { EventSettings } from '../../../src/events/nats/settings.js';
+import { ensureEventStreams, ORDERS_STREAM } from '../../../src/events/nats/topology.js';
+import type { Logger } from '../../../src/logger.js';
+import { startNatsServer } from '../../../src/servers/nats-server.js';
+import type { NatsServer } from '../../../src/servers/nats-server.js';
+import { freePort } from '../../../src/servers/ports.js';
+
+/** Small numbers so retries and dead-lettering take milliseconds: 3 deliveries, 30 then 60 ms apart. */
+export const testSettings: EventSettings = {
+  maxAgeMs: 3_600_000,
+  replicas: 1,
+  duplicateWindowMs: 120_000,
+  publishTimeoutMs: 1_000,
+  ackWaitMs: 5_000,
+  maxDeliver: 3,
+  retryBackoffMs: [30, 60],
+  fetchBatch: 4,
+};
+
+export const silentLogger: Logger = pino({ level: 'silent' });
+
+/**
+ * A nats-server of the test file's own, so the fixed stream names (ORDERS...) cannot collide with another
+ * file's, and a test may stop and restart it on the same port and store.
+ */
+export interface EventsServer {
+  url: string;
+  dir: string;
+  server: NatsServer;
+  /** A client connection the test does not have to close (closed by `stop`). */
+  nc: NatsConnection;
+  connect(name?: string): Promise<NatsConnection>;
+  /** Stops nats-server, keeping its store. */
+  halt(): Promise<void>;
+  /** Starts it again on the same ports and store. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startEventsServer(settings: EventSettings = testSettings): Promise<EventsServer> {
+  const dir = await mkdtemp(join(tmpdir(), 'order-saga-events-'));
+  const options = { port: await freePort(), monitorPort: await freePort(), storeDir: join(dir, 'nats') };
+  let server = await startNatsServer(options);
+  const connections: NatsConnection[] = [];
+  const connect = async (name = 'test') => {
+    const nc = await connectToNats(server.url, name);
+    connections.push(nc);
+    return nc;
+  };
+  const nc = await connect();
+  await ensureEventStreams(await jetstreamManager(nc), settings);
+  return {
+    url: server.url,
+    dir,
+    get server() {
+      return server;
+    },
+    nc,
+    connect,
+    halt: () => server.stop(),
+    async restart() {
+      server = await startNatsServer(options);
+    },
+    async stop() {
+      await Promise.allSettled(connections.map((c) => c.close()));
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let counter = 0;
+
+/** A unique order ID (subject-safe). */
+export function newOrderId(prefix = 'ord'): string {
+  counter++;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** An envelope as an activity would build it, at a given time. */
+export function envelopeOf<N extends EventName>(
+  name: N,
+  data: EventData<N>,
+  time: Date,
+  step: string = name,
+): EventEnvelope<N> {
+  return buildEnvelope({ name, workflowId: `order-${data.orderId}`, step, data, time });
+}
+
+/** The events of one order that completes: OrderCreated, PaymentProcessed, InventoryUpdated, OrderShipped, OrderCompleted. */
+export function completedOrderEvents(
+  orderId: string,
+  customerId: string,
+  start = new Date('2026-01-01T10:00:00Z'),
+): EventEnvelope[] {
+  const at = (seconds: number) => new Date(start.getTime() + seconds * 1_000);
+  const total = { amount: 3_750, currency: 'EUR' };
+  const mugs = {
+    sku: 'SKU-MUG',
+    quantity: 3,
+    name: 'Mug',
+    unitPrice: { amount: 1_250, currency: 'EUR' },
+    lineTotal: total,
+  };
+  return [
+    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total, lines: [mugs] }, at(0)),
+    envelopeOf('PaymentProcessed', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(2)),
+    envelopeOf(
+      'InventoryUpdated',
+      { orderId, reservationId: `res-${orderId}`, lines: [{ sku: 'SKU-MUG', quantity: 3 }] },
+      at(3),
+    ),
+    envelopeOf(
+      'OrderShipped',
+      {
+        orderId,
+        shipmentId: `shp-${orderId}`,
+        carrier: 'PostNL',
+        trackingNumber: `TRK-${orderId}`,
+        country: 'NL',
+        itemCount: 3,
+      },
+      at(7),
+    ),
+    envelopeOf('OrderCompleted', { orderId, customerId, status: 'COMPLETED', total }, at(8)),
+  ];
+}
+
+/** An order whose inventory reservation fails after payment: refunded, then failed. */
+export function failedOrderEvents(
+  orderId: string,
+  customerId: string,
+  start = new Date('2026-01-01T11:00:00Z'),
+): EventEnvelope[] {
+  const at = (seconds: number) => new Date(start.getTime() + seconds * 1_000);
+  const total = { amount: 1_000, currency: 'USD' };
+  const reason = { code: 'OutOfStock', message: 'SKU-MUG: 5 requested, 2 available' };
+  return [
+    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total }, at(0)),
+    envelopeOf('PaymentProcessed', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(1)),
+    envelopeOf('InventoryUpdateFailed', { orderId, lines: [{ sku: 'SKU-MUG', quantity: 5 }], reason }, at(2)),
+    envelopeOf('PaymentRefunded', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(4)),
+    envelopeOf('OrderFailed', { orderId, customerId, status: 'FAILED', total, reason }, at(5)),
+  ];
+}
+
+/** The number of messages in the event log. */
+export async function streamMessages(nc: NatsConnection, stream = ORDERS_STREAM): Promise<number> {
+  return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+}
+
+/** The subjects stored for one order, in stream order. */
+export async function orderSubjects(nc: NatsConnection, orderId: string): Promise<string[]> {
+  const jsm = await jetstreamManager(nc);
+  const subjects: string[] = [];
+  for (let seq = 1; ;) {
+    const m = await jsm.direct.getMessage(ORDERS_STREAM, { seq, next_by_subj: `orders.${orderId}.>` });
+    if (m === null) return subjects;
+    subjects.push(m.subject);
+    seq = m.seq + 1;
+  }
+}
