@@ -8,6 +8,7 @@ import type { Config } from '../../../src/config/env.js';
 import { createLogger } from '../../../src/logger.js';
 import type { Logger } from '../../../src/logger.js';
 import { TaskQueues } from '../../../src/shared/task-queues.js';
+import { newOrder } from '../../support/order-workflows.js';
 import {
   MemoryAnalytics,
   MemoryCatalogue,
@@ -73,21 +74,10 @@ export function jsonInit(body: unknown, headers: Record<string, string> = {}): R
   };
 }
 
-/** A valid order body: two T-shirts to Amsterdam, paid with a card that works. */
+/** A valid order body: the workflow tests' order (two T-shirts to Amsterdam, a card that works) without its ID. */
 export function orderBody(overrides: Record<string, unknown> = {}) {
-  return {
-    customerId: 'cus_api',
-    items: [{ sku: 'SKU-TSHIRT', quantity: 2 }],
-    payment: { token: 'tok_ok' },
-    shippingAddress: {
-      name: 'Ada Lovelace',
-      line1: 'Damrak 1',
-      city: 'Amsterdam',
-      postalCode: '1012 LG',
-      country: 'NL',
-    },
-    ...overrides,
-  };
+  const { orderId: _orderId, ...body } = newOrder({ customerId: 'cus_api' });
+  return { ...body, ...overrides };
 }
 
 /** The error body's shape, asserted the same way everywhere. */
