@@ -127,15 +127,18 @@ export function resolveTemporalCli({ log = () => {} } = {}) {
 export function resolveNatsServer({ log = () => {} } = {}) {
   const explicit = fromEnv('NATS_SERVER_PATH', 'nats-server');
   if (explicit) return explicit;
-  const hint = 'set NATS_SERVER_PATH to a nats-server binary, or apt-get install nats-server';
+  const hint = 'set NATS_SERVER_PATH to a nats-server 2.10+ binary';
   try {
     return goInstall('github.com/nats-io/nats-server/v2', versions.natsServer, 'nats-server', log, hint);
   } catch (error) {
     const onPath = spawnSync('sh', ['-c', 'command -v nats-server'], { encoding: 'utf8' }).stdout.trim();
-    if (onPath) {
+    // The subscribers' consumers filter on several subjects, which needs a 2.10 server or newer.
+    const version = onPath ? /v?(\d+)\.(\d+)/.exec(versionOf(onPath)) : null;
+    if (version && (Number(version[1]) > 2 || (Number(version[1]) === 2 && Number(version[2]) >= 10))) {
       log(`warning: using ${onPath} from PATH (${error instanceof Error ? error.message : String(error)})`);
       return onPath;
     }
+    if (onPath) log(`warning: ${onPath} is ${versionOf(onPath)}, older than the 2.10 this project needs`);
     throw error;
   }
 }

@@ -20,7 +20,10 @@ export const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL (leave unset for SQLite files under DATA_DIR)')
     .optional(),
 
-  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'host:port, such as 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   TEMPORAL_UI_PORT: port.default(8233),

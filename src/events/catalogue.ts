@@ -97,6 +97,15 @@ export function eventType(name: EventName): string {
   return `com.ordersaga.${name}.v${eventCatalogue[name].version}`;
 }
 
+/** The shape of every CloudEvents `type` this project emits: `com.ordersaga.<EventName>.v<version>`. */
+export const eventTypePattern = /^com\.ordersaga\.([A-Za-z]+)\.v(\d+)$/;
+
+/** Reads the name and version back out of a CloudEvents `type`; undefined when it is not one of ours. */
+export function parseEventType(type: string): { name: string; version: number } | undefined {
+  const match = eventTypePattern.exec(type);
+  return match ? { name: match[1] ?? '', version: Number(match[2]) } : undefined;
+}
+
 /** The CloudEvents `source` of an event: the service that publishes it. */
 export function eventSource(name: EventName): string {
   return `order-saga/${eventCatalogue[name].producer}`;

@@ -1,7 +1,7 @@
 // CloudEvents 1.0 structured-mode JSON envelope: building, deterministic IDs, and parsing with validation.
-import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../lib/name-based-uuid.js';
 import { z } from 'zod';
-import { eventCatalogue, eventSource, eventType, isEventName } from './catalogue.js';
+import { eventCatalogue, eventSource, eventType, eventTypePattern, isEventName, parseEventType } from './catalogue.js';
 import type { EventData, EventName } from './catalogue.js';
 
 /** A domain event as it travels on the wire. `subject` is the order ID; `traceparent` is the W3C trace extension. */
@@ -27,7 +27,7 @@ export const envelopeSchema = z.object({
   specversion: z.literal('1.0'),
   id: z.string().min(1),
   source: z.string().min(1),
-  type: z.string().regex(/^com\.ordersaga\.[A-Za-z]+\.v\d+$/, 'expected com.ordersaga.<EventName>.v<version>'),
+  type: z.string().regex(eventTypePattern, 'expected com.ordersaga.<EventName>.v<version>'),
   subject: z.string().min(1),
   time: z.iso.datetime({ offset: true }),
   datacontenttype: z.literal('application/json'),
@@ -59,11 +59,7 @@ export class InvalidEventError extends Error {
  * de-duplication window (`Nats-Msg-Id`) drops the copy.
  */
 export function deterministicEventId(workflowId: string, step: string, eventName: string): string {
-  const bytes = createHash('sha256').update(`${workflowId}:${step}:${eventName}`).digest().subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(`${workflowId}:${step}:${eventName}`);
 }
 
 export interface BuildEnvelopeInput<N extends EventName> {
@@ -102,7 +98,7 @@ export function parseEnvelope(input: unknown): ParsedEvent {
   const result = envelopeSchema.safeParse(raw);
   if (!result.success) throw new InvalidEventError('InvalidEvent', `invalid event envelope: ${describe(result.error)}`);
   const attrs = result.data;
-  const [, name = '', version = ''] = /^com\.ordersaga\.([A-Za-z]+)\.v(\d+)$/.exec(attrs.type) ?? [];
+  const { name = '', version = NaN } = parseEventType(attrs.type) ?? {};
   if (!isEventName(name) || eventType(name) !== attrs.type) {
     throw new InvalidEventError('UnknownEventType', `unknown event type ${attrs.type} (version ${version})`);
   }

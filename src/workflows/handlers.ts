@@ -69,7 +69,12 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
       await waitUntil(() => record.status !== 'AWAITING_APPROVAL');
       return state();
     },
-    { validator: awaitingApproval },
+    {
+      validator: (input?: ReasonInput) => {
+        checkReason(input);
+        awaitingApproval();
+      },
+    },
   );
 
   setHandler(
@@ -80,7 +85,8 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
       return state();
     },
     {
-      validator: (_input?: ReasonInput) => {
+      validator: (input?: ReasonInput) => {
+        checkReason(input);
         if (!cancellable.includes(record.status)) throw new Error(cancelRefusal(record.view.orderId, record.status));
       },
     },
@@ -106,6 +112,22 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
 /** Handlers wait out a workflow cancellation too: the saga handles it, and the update still gets its answer. */
 async function waitUntil(done: () => boolean): Promise<void> {
   await CancellationScope.nonCancellable(() => condition(done));
+}
+
+/** Longest operator reason kept; it travels in the order's failure message and its events. */
+const maxReasonLength = 500;
+
+/**
+ * Update payloads come from anywhere a client can reach (API, Web UI, CLI): a bad one is refused by the
+ * validator, before it can reach state or an event that would then fail to build.
+ */
+function checkReason(input: unknown): void {
+  if (input === undefined || input === null) return;
+  if (typeof input !== 'object') throw new Error('the update argument must be an object such as { "reason": "..." }');
+  const { reason } = input as { reason?: unknown };
+  if (reason !== undefined && (typeof reason !== 'string' || reason.length > maxReasonLength)) {
+    throw new Error(`reason must be a string of at most ${maxReasonLength} characters`);
+  }
 }
 
 /** Pricing is over once its step has an outcome, or once the order has moved on (or ended) for any reason. */

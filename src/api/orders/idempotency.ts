@@ -1,5 +1,6 @@
 // Idempotency-Key support: the order ID a key stands for, and the fingerprint of the body it was first used with.
 import { createHash } from 'node:crypto';
+import { nameBasedUuid } from '../../lib/name-based-uuid.js';
 
 /**
  * The order ID for a customer's Idempotency-Key: a UUID-shaped (version 8) SHA-256 of the customer and
@@ -8,14 +9,7 @@ import { createHash } from 'node:crypto';
  * per customer, so two customers cannot collide by choosing the same key.
  */
 export function orderIdForKey(customerId: string, key: string): string {
-  const bytes = createHash('sha256')
-    .update(`order-saga/idempotency/v1\n${customerId}\n${key}`)
-    .digest()
-    .subarray(0, 16);
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x80;
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return nameBasedUuid(`order-saga/idempotency/v1\n${customerId}\n${key}`);
 }
 
 /**

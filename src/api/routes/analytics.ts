@@ -8,7 +8,9 @@ import { errorResponses, Money } from '../schemas/common.js';
 const AnalyticsSummary = z
   .object({
     ordersByStatus: z.record(z.string(), z.number().int()),
-    revenue: z.array(Money).openapi({ description: 'Completed orders, one entry per currency' }),
+    revenue: z
+      .array(Money)
+      .openapi({ description: 'Captured minus refunded, over all orders so far; one entry per currency' }),
     failuresByReason: z.record(z.string(), z.number().int()),
     eventsProcessed: z.number().int(),
     updatedAt: z.string().optional(),

@@ -9,6 +9,7 @@ import { ApiError, validationHook } from '../errors.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
 import { OrderIdParams } from '../schemas/order.js';
+import { parseEventType } from '../../events/catalogue.js';
 
 /** Events after which nothing more happens to the order: the stream ends with them. */
 const terminalEvents: ReadonlySet<string> = new Set(['OrderCompleted', 'OrderFailed', 'OrderCancelled']);
@@ -33,13 +34,14 @@ const orderEvents = createRoute({
 
 /** `com.ordersaga.OrderShipped.v1` -> `OrderShipped`. */
 export function eventNameOf(envelope: EventEnvelope): string {
-  return /^com\.ordersaga\.([A-Za-z]+)\.v\d+$/.exec(envelope.type)?.[1] ?? envelope.type;
+  return parseEventType(envelope.type)?.name ?? envelope.type;
 }
 
 export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
   /** Refuses a stream for an order nobody knows, instead of an empty stream that never ends. */
   async function known(orderId: string): Promise<boolean> {
-    const inTemporal = await workflows.exists(orderWorkflowId(orderId)).catch(() => false);
+    // An unreachable Temporal is a 503 (exists throws UNAVAILABLE), not a 404.
+    const inTemporal = await workflows.exists(orderWorkflowId(orderId));
     return inTemporal || (await deps.orders.getOrder(orderId)) !== undefined;
   }
 

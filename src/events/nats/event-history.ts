@@ -24,6 +24,8 @@ async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSi
   const messages = await consumer.consume();
   const stop = () => void messages.close();
   signal.addEventListener('abort', stop, { once: true });
+  // The client may have gone while the consumer was being created: the listener above came too late for that.
+  if (signal.aborted) stop();
   const seen = new Set<string>();
   try {
     for await (const m of messages) {

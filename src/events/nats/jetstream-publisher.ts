@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
-import { eventSubject, isEventName } from '../catalogue.js';
+import { eventSubject, isEventName, parseEventType } from '../catalogue.js';
 import type { EventEnvelope } from '../envelope.js';
 import type { EventPublisher } from '../publisher.js';
 import { EventPublishError } from './errors.js';
@@ -55,7 +55,7 @@ export class JetStreamEventPublisher implements EventPublisher {
 
 /** `orders.<orderId>.<EventName>`, the name read back from the versioned CloudEvents type. */
 function subjectOf(envelope: EventEnvelope): string {
-  const name = /^com\.ordersaga\.([A-Za-z]+)\.v\d+$/.exec(envelope.type)?.[1] ?? '';
+  const name = parseEventType(envelope.type)?.name ?? '';
   if (!isEventName(name)) {
     const cause = new Error(`unknown event type ${envelope.type}`);
     throw new EventPublishError(`orders.${envelope.subject}`, envelope.id, { cause });

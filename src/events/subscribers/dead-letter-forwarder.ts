@@ -9,6 +9,7 @@ import type { EventSettings } from '../nats/settings.js';
 import { ADVISORY_STREAM } from '../nats/topology.js';
 import { deadLetterForwarderName } from './consumers.js';
 import type { FailureLog } from './failure-log.js';
+import { runConsumeLoop } from './consume-loop.js';
 
 /** The fields of `io.nats.jetstream.advisory.v1.max_deliver` this forwarder uses. */
 const maxDeliverAdvisory = z.object({
@@ -58,7 +59,8 @@ export async function startDeadLetterForwarder(options: ForwarderOptions): Promi
       return;
     }
     const { stream, stream_seq: streamSeq, deliveries } = advisory.data;
-    const original = await jsm.streams.getMessage(stream, { seq: streamSeq }).catch(() => null);
+    // null means the message is gone; any other error propagates, so the advisory is nak'ed and retried.
+    const original = await jsm.streams.getMessage(stream, { seq: streamSeq });
     if (original === null) {
       logger.warn(
         { stream, streamSeq },
@@ -92,21 +94,14 @@ export async function startDeadLetterForwarder(options: ForwarderOptions): Promi
     await failures.clear(consumer, streamSeq).catch(() => undefined);
   };
 
-  const loop = (async () => {
-    for await (const m of messages) {
-      await forward(m).catch((error: unknown) => {
-        logger.error({ err: error }, 'could not dead-letter: will retry');
-        m.nak(1_000);
-      });
-    }
-  })();
+  const loop = runConsumeLoop(messages, logger, forward, (m, error) => {
+    logger.error({ err: error }, 'could not dead-letter: will retry');
+    m.nak(1_000);
+  });
 
   return {
     forwarded: () => forwarded,
-    async stop() {
-      await messages.close();
-      await loop;
-    },
+    stop: () => loop.stop(),
   };
 }
 

@@ -14,6 +14,7 @@ import { ORDERS_STREAM } from '../nats/topology.js';
 import { EventRejectedError } from './errors.js';
 import type { EventHandler, EventMeta } from './event-handler.js';
 import type { FailureLog } from './failure-log.js';
+import { runConsumeLoop } from './consume-loop.js';
 
 export interface SubscriberOptions {
   nc: NatsConnection;
@@ -50,21 +51,16 @@ export async function startSubscriber(options: SubscriberOptions): Promise<Subsc
   const messages: ConsumerMessages = await consumer.consume({ max_messages: settings.fetchBatch });
   const stats: SubscriberStats = { handled: 0, retried: 0, deadLettered: 0, skipped: 0 };
   const logger = options.logger.child({ consumer: handler.consumer });
-  const loop = (async () => {
-    for await (const m of messages) {
-      await handleMessage(m, { ...options, js, stats, logger }).catch((error: unknown) => {
-        logger.error({ err: error, subject: m.subject }, 'unexpected failure: will retry');
-        m.nak(retryDelayMs(settings, m.info.deliveryCount));
-      });
-    }
-  })();
-  return {
-    stats,
-    async stop() {
-      await messages.close();
-      await loop;
+  const loop = runConsumeLoop(
+    messages,
+    logger,
+    (m) => handleMessage(m, { ...options, js, stats, logger }),
+    (m, error) => {
+      logger.error({ err: error, subject: m.subject }, 'unexpected failure: will retry');
+      m.nak(retryDelayMs(settings, m.info.deliveryCount));
     },
-  };
+  );
+  return { stats, stop: () => loop.stop() };
 }
 
 interface LoopContext extends SubscriberOptions {
