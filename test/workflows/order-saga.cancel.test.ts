@@ -43,6 +43,22 @@ describe('orderSaga cancel', () => {
     await recordHistory('cancel-awaiting-approval', handle);
   });
 
+  it('refuses a malformed reason in the validator, and the order goes on untouched', async () => {
+    const order = newOrder({ items: [{ sku: 'SKU-LAPTOP', quantity: 1 }] });
+    const handle = await startOrder(env.client, order);
+    await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL');
+
+    // Clients outside the API (Web UI, CLI) can send anything; a bad payload must not reach the order's events.
+    const bad = [{ reason: 123 }, { reason: 'x'.repeat(501) }, 'not an object'];
+    for (const arg of bad) {
+      const args = [arg] as unknown as [{ reason: string }];
+      expect(await updateRefusal(handle.executeUpdate(cancelUpdate, { args }))).toMatch(/reason must be|must be an object/);
+    }
+    const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'a string is fine' }] });
+    expect(cancelled.status).toBe('CANCELLED');
+    expect(eventNames(harness.publisher, order.orderId)).toEqual(['OrderCreated', 'OrderCancelled']);
+  });
+
   it('cancels after payment: the reservation that was under way is released and the payment refunded', async () => {
     const order = newOrder({ items: [{ sku: 'SKU-SNEAKERS', quantity: 1 }] });
     const before = await stockOf(harness.stores, 'SKU-SNEAKERS');
