@@ -1,5 +1,7 @@
 // Derives the idempotency key (and the rest of what an activity needs to know about its step) from Temporal.
 import { Context } from '@temporalio/activity';
+import { FailureTypes } from '../shared/failure-types.js';
+import { BusinessError } from './business-error.js';
 
 /** Where the running activity sits in its workflow. */
 export interface StepContext {
@@ -39,4 +41,39 @@ export function currentAttempt(): number {
 
 export function idempotencyKey(workflowId: string, activityType: string): string {
   return `${workflowId}:${activityType}`;
+}
+
+/** Each compensation, and the forward step whose effect it undoes. */
+const undoneBy = {
+  refundPayment: 'chargePayment',
+  releaseInventory: 'reserveInventory',
+  cancelShipment: 'createShipment',
+} as const;
+
+export type CompensationActivity = keyof typeof undoneBy;
+
+/**
+ * The idempotency key of the forward step that `compensation` undoes, in the same workflow. A compensation that
+ * finds nothing to undo stores a tombstone under this key, so a late or retried attempt of the forward step finds
+ * its key taken and does nothing (see {@link StepAlreadyCompensatedError}).
+ */
+export function forwardStepKey(workflowId: string, compensation: CompensationActivity): string {
+  return idempotencyKey(workflowId, undoneBy[compensation]);
+}
+
+/**
+ * A forward step whose compensation already ran, having found nothing to undo: a stalled attempt that outlived
+ * the step's deadline, or a retry after the undo. Taking effect now would never be undone, so the step refuses,
+ * non-retryably; by then the workflow no longer waits for its result.
+ */
+export class StepAlreadyCompensatedError extends BusinessError {
+  override readonly name = 'StepAlreadyCompensatedError';
+  readonly code = FailureTypes.StepAlreadyCompensated;
+
+  constructor(step: StepContext, details: Record<string, unknown> = {}) {
+    super(`${step.activityType} of ${step.workflowId} was already compensated; it will not take effect`, {
+      idempotencyKey: step.idempotencyKey,
+      ...details,
+    });
+  }
 }

@@ -10,6 +10,11 @@ export const FailureTypes = {
   RefundRejected: 'RefundRejected',
   OutOfStock: 'OutOfStock',
   AddressRejected: 'AddressRejected',
+  /**
+   * A forward step (charge, reserve, ship) found its idempotency key taken by the tombstone its compensation
+   * left after finding nothing to undo: the step must not take effect any more, late or retried.
+   */
+  StepAlreadyCompensated: 'StepAlreadyCompensated',
 } as const;
 
 export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];

@@ -1,9 +1,10 @@
 // POST /orders, GET /orders/{id} and its event stream on the real saga: an order followed to COMPLETED, every failure visible, idempotent retries.
 import { randomUUID } from 'node:crypto';
+import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdForKey } from '../../src/api/orders/idempotency.js';
 import { orderBody } from './support/api-fixture.js';
-import { ended, getOrder, place, startSagaApi, waitForOrder } from './support/saga-api.js';
+import { act, ended, getOrder, place, startSagaApi, waitForOrder } from './support/saga-api.js';
 import { readSse } from './support/sse.js';
 import type { SagaApi } from './support/saga-api.js';
 
@@ -121,6 +122,36 @@ describe('Idempotency-Key', () => {
     expect(third.res.status).toBe(201);
     expect(third.body).toMatchObject({ orderId: first.body.orderId, status: 'COMPLETED' });
     expect(await runsOf(first.body.orderId)).toBe(1);
+  });
+
+  it('answers a replay from the workflow’s state, adding no update to its history', async () => {
+    const key = randomUUID();
+    // Above the approval threshold, so the workflow is still running (AWAITING_APPROVAL) for every replay.
+    const body = orderBody({ items: [{ sku: 'SKU-LAPTOP', quantity: 1 }] });
+    const first = await place(api, body, key);
+    expect(first.res.status).toBe(201);
+    expect(first.body.status).toBe('AWAITING_APPROVAL');
+    const handle = api.client.workflow.getHandle(`order-${first.body.orderId}`);
+    const updatesAccepted = async () =>
+      (await handle.fetchHistory()).events?.filter(
+        (e) => e.eventType === proto.temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+      ).length;
+    expect(await updatesAccepted()).toBe(1);
+
+    for (let replay = 0; replay < 3; replay += 1) {
+      const again = await place(api, body, key);
+      expect(again.res.status).toBe(201);
+      expect(again.res.headers.get('idempotent-replayed')).toBe('true');
+      expect(again.body).toMatchObject({
+        orderId: first.body.orderId,
+        status: 'AWAITING_APPROVAL',
+        total: first.body.total,
+        items: first.body.items,
+      });
+    }
+    expect(await updatesAccepted()).toBe(1);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    expect((await act(api, first.body.orderId, 'reject')).res.status).toBe(200);
   });
 
   it('places one order for concurrent requests with the same key', async () => {

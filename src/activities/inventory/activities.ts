@@ -15,7 +15,7 @@ import { BusinessError, withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { currentAttempt, currentStep } from '../idempotency.js';
+import { StepAlreadyCompensatedError, currentAttempt, currentStep, forwardStepKey } from '../idempotency.js';
 import type { StepContext } from '../idempotency.js';
 import { OutOfStockError, UnknownSkuError } from './errors.js';
 import { normalizeLines } from './lines.js';
@@ -30,7 +30,10 @@ export interface InventoryActivityDeps {
 /**
  * Builds the inventory activities around their dependencies. Prices always come from the catalogue,
  * never from the client; duplicate SKU lines are merged. Reservations are all-or-nothing and keyed by
- * idempotency key, so a retry replays the stored outcome and event instead of reserving twice.
+ * idempotency key, so a retry replays the stored outcome and event instead of reserving twice. A release that
+ * found nothing reserved leaves a tombstone under the reservation's key: a reserveInventory attempt that comes
+ * later (stalled past its deadline, or retried) finds it and fails with StepAlreadyCompensated, reserving and
+ * publishing nothing.
  */
 export function createInventoryActivities({
   store,
@@ -69,6 +72,7 @@ export function createInventoryActivities({
       withActivityFailures(async () => {
         const step = currentStep();
         let reservation = await store.findReservationByKey(step.idempotencyKey);
+        if (reservation?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         if (reservation === undefined) {
           try {
             reservation = await store.reserve({
@@ -83,6 +87,8 @@ export function createInventoryActivities({
             if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
             throw error;
           }
+          // The release's tombstone may have taken the key between the lookup and the insert.
+          if (reservation.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         }
         const lines = reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
         if (reservation.status === 'rejected') {
@@ -106,6 +112,7 @@ export function createInventoryActivities({
         const outcome = await store.release({
           orderId: input.orderId,
           idempotencyKey: step.idempotencyKey,
+          forwardKey: forwardStepKey(step.workflowId, 'releaseInventory'),
           at: clock().toISOString(),
         });
         if (!outcome.applied || outcome.reservation === undefined) return { applied: false, attempts: step.attempt };

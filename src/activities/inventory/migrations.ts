@@ -46,4 +46,19 @@ export const inventoryMigrations: Record<string, Migration> = {
       await db.schema.dropTable('products').execute();
     },
   },
+  /**
+   * `tombstone` = 1 marks the row releaseInventory stores under reserveInventory's key when it finds nothing reserved, so a
+   * late reserveInventory attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   */
+  '0002-add-tombstone': {
+    async up(db) {
+      await db.schema
+        .alterTable('reservations')
+        .addColumn('tombstone', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db) {
+      await db.schema.alterTable('reservations').dropColumn('tombstone').execute();
+    },
+  },
 };

@@ -41,6 +41,11 @@ export interface Reservation {
   createdAt: string;
   releasedAt?: string;
   committedAt?: string;
+  /**
+   * Set on the tombstone `release` leaves under the reservation's key when it found nothing reserved: it holds no
+   * lines and no stock, and `reserveInventory` must not reserve under this key any more.
+   */
+  tombstone?: true;
 }
 
 /** What a compensation-style move did; `applied` is true when this idempotency key made it (now or before). */
@@ -72,8 +77,8 @@ export interface InventoryStore {
    * Throws UnknownSku (nothing stored) for SKUs not in the catalogue.
    */
   reserve(reservation: NewReservation): Promise<Reservation>;
-  /** Returns the order's reserved stock to available. */
-  release(input: SettleInput): Promise<SettleOutcome>;
+  /** Returns the order's reserved stock to available; with nothing reserved, see `ReleaseInput.forwardKey`. */
+  release(input: ReleaseInput): Promise<SettleOutcome>;
   /** Moves the order's reserved stock to shipped. */
   commit(input: SettleInput): Promise<SettleOutcome>;
   close(): Promise<void>;
@@ -83,6 +88,14 @@ export interface SettleInput {
   orderId: string;
   idempotencyKey: string;
   at: string;
+}
+
+export interface ReleaseInput extends SettleInput {
+  /**
+   * The key of the reservation step this release undoes. With nothing reserved, a tombstone is stored under it (in
+   * the same transaction as the lookup), so a reserveInventory attempt that arrives later reserves nothing.
+   */
+  forwardKey?: string;
 }
 
 export type OpenInventoryStoreOptions = DatabaseLocation & {
@@ -197,8 +210,24 @@ export class KyselyInventoryStore implements InventoryStore {
         released_at: null,
         commit_key: null,
         committed_at: null,
+        tombstone: 0,
       };
-      await trx.insertInto('reservations').values(row).execute();
+      const inserted = await trx
+        .insertInto('reservations')
+        .values(row)
+        .onConflict((oc) => oc.column('idempotency_key').doNothing())
+        .returning('idempotency_key')
+        .executeTakeFirst();
+      if (inserted === undefined) {
+        // The key was taken since the lookup (on PostgreSQL the insert waited for that transaction): a concurrent
+        // attempt's reservation, or the tombstone of a release that found nothing. Either way, reserve nothing here.
+        const taken = await trx
+          .selectFrom('reservations')
+          .selectAll()
+          .where('idempotency_key', '=', input.idempotencyKey)
+          .executeTakeFirstOrThrow();
+        return loadReservation(trx, taken);
+      }
       await trx
         .insertInto('reservation_lines')
         .values(
@@ -218,7 +247,7 @@ export class KyselyInventoryStore implements InventoryStore {
     });
   }
 
-  release(input: SettleInput): Promise<SettleOutcome> {
+  release(input: ReleaseInput): Promise<SettleOutcome> {
     return this.settle(input, 'released');
   }
 
@@ -233,18 +262,21 @@ export class KyselyInventoryStore implements InventoryStore {
   /**
    * Moves the order's `reserved` reservation to `target` and its stock with it. A reservation already in
    * `target` reports `applied` only if this key put it there, so a retried compensation replays its result.
+   * A release that finds nothing leaves a tombstone under `forwardKey` (see {@link tombstoneOrRace}).
    */
-  private async settle(input: SettleInput, target: 'released' | 'committed'): Promise<SettleOutcome> {
+  private async settle(input: ReleaseInput, target: 'released' | 'committed'): Promise<SettleOutcome> {
     const keyColumn = target === 'released' ? 'release_key' : 'commit_key';
     const atColumn = target === 'released' ? 'released_at' : 'committed_at';
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('reservations')
-        .selectAll()
-        .where('order_id', '=', input.orderId)
-        .where('status', 'in', ['reserved', target])
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
+      const row =
+        (await trx
+          .selectFrom('reservations')
+          .selectAll()
+          .where('order_id', '=', input.orderId)
+          .where('status', 'in', ['reserved', target])
+          .where('tombstone', '=', 0)
+          .orderBy('created_at', 'desc')
+          .executeTakeFirst()) ?? (target === 'released' ? await tombstoneOrRace(trx, input) : undefined);
       if (row === undefined) return { applied: false };
       if (row.status === target) {
         const applied = row[keyColumn] === input.idempotencyKey;
@@ -263,6 +295,39 @@ export class KyselyInventoryStore implements InventoryStore {
       return { applied: true, reservation };
     });
   }
+}
+
+/**
+ * With nothing reserved, takes the reservation step's key with a tombstone (ON CONFLICT DO NOTHING). If the key is
+ * already taken, a reservation may have committed since the lookup (on PostgreSQL the insert waited for it): that
+ * row is returned when it still holds stock, so the release cannot miss a reservation that raced it.
+ */
+async function tombstoneOrRace(trx: Trx, input: ReleaseInput): Promise<Selectable<ReservationsTable> | undefined> {
+  if (input.forwardKey === undefined) return undefined;
+  const inserted = await trx
+    .insertInto('reservations')
+    .values({
+      reservation_id: `void_${input.forwardKey}`,
+      idempotency_key: input.forwardKey,
+      order_id: input.orderId,
+      status: 'released',
+      created_at: input.at,
+      release_key: input.idempotencyKey,
+      released_at: input.at,
+      commit_key: null,
+      committed_at: null,
+      tombstone: 1,
+    })
+    .onConflict((oc) => oc.doNothing())
+    .returning('idempotency_key')
+    .executeTakeFirst();
+  if (inserted !== undefined) return undefined;
+  const taken = await trx
+    .selectFrom('reservations')
+    .selectAll()
+    .where('idempotency_key', '=', input.forwardKey)
+    .executeTakeFirst();
+  return taken?.tombstone === 0 && taken.status === 'reserved' ? taken : undefined;
 }
 
 type StockColumn = 'available' | 'reserved' | 'shipped';
@@ -323,6 +388,7 @@ function toReservation(row: Selectable<ReservationsTable>, lines: ReservationLin
   };
   if (row.released_at !== null) reservation.releasedAt = row.released_at;
   if (row.committed_at !== null) reservation.committedAt = row.committed_at;
+  if (row.tombstone !== 0) reservation.tombstone = true;
   return reservation;
 }
 

@@ -29,6 +29,11 @@ export interface ReservationsTable {
   released_at: string | null;
   commit_key: string | null;
   committed_at: string | null;
+  /**
+   * 1 for a tombstone: releaseInventory found nothing reserved and took the reservation's key (status `released`,
+   * no lines), so a late reserveInventory attempt cannot reserve any more. Holds no stock; settling skips it.
+   */
+  tombstone: number;
 }
 
 /** `rejected` records an out-of-stock attempt, so the InventoryUpdateFailed event is backed by state. */

@@ -12,7 +12,7 @@ import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { currentStep } from '../idempotency.js';
+import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../idempotency.js';
 import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } from './errors.js';
 import { authorizeCharge } from './gateway.js';
 import type { Charge, PaymentStore } from './store.js';
@@ -26,7 +26,9 @@ export interface PaymentActivityDeps {
 /**
  * Builds the payment activities around their dependencies (so tests and workers wire them differently).
  * A retried `chargePayment` finds its stored row by idempotency key and replays it (result or failure,
- * and the same event) without asking the provider again; declined attempts are stored too.
+ * and the same event) without asking the provider again; declined attempts are stored too. A refund that found
+ * nothing to refund leaves a tombstone under the charge's key: a charge attempt that comes later (stalled past
+ * its deadline, or retried) finds it and fails with StepAlreadyCompensated, charging and publishing nothing.
  */
 export function createPaymentActivities({
   store,
@@ -38,6 +40,7 @@ export function createPaymentActivities({
       withActivityFailures(async () => {
         const step = currentStep();
         let charge = await store.findChargeByKey(step.idempotencyKey);
+        if (charge?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         if (charge === undefined) {
           const decision = authorizeCharge(input.token, step.attempt);
           charge = await store.recordCharge({
@@ -52,6 +55,8 @@ export function createPaymentActivities({
               : { refundBlocked: decision.refundBlocked }),
             at: clock().toISOString(),
           });
+          // The refund's tombstone may have taken the key between the lookup and the insert.
+          if (charge.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         }
         const payment = paymentData(charge);
         if (charge.failure !== undefined) {
@@ -80,6 +85,7 @@ export function createPaymentActivities({
         const outcome = await store.refund({
           orderId: input.orderId,
           idempotencyKey: step.idempotencyKey,
+          forwardKey: forwardStepKey(step.workflowId, 'refundPayment'),
           at: clock().toISOString(),
         });
         if (outcome.kind === 'none') return { applied: false, attempts: step.attempt };

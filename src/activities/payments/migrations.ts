@@ -26,4 +26,19 @@ export const paymentMigrations: Record<string, Migration> = {
       await db.schema.dropTable('charges').execute();
     },
   },
+  /**
+   * `tombstone` = 1 marks the row refundPayment stores under chargePayment's key when it finds no charge to refund, so a
+   * late chargePayment attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   */
+  '0002-add-tombstone': {
+    async up(db) {
+      await db.schema
+        .alterTable('charges')
+        .addColumn('tombstone', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db) {
+      await db.schema.alterTable('charges').dropColumn('tombstone').execute();
+    },
+  },
 };

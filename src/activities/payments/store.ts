@@ -1,5 +1,5 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -19,6 +19,11 @@ export interface Charge {
   createdAt: string;
   refundKey?: string;
   refundedAt?: string;
+  /**
+   * Set on the tombstone `refund` leaves under the charge's key when it found no charge to refund: no money
+   * moved, and `chargePayment` must not charge under this key any more.
+   */
+  tombstone?: true;
 }
 
 export interface NewCharge {
@@ -30,6 +35,18 @@ export interface NewCharge {
   status: 'captured' | 'declined';
   failure?: { code: string; message: string };
   refundBlocked: boolean;
+  at: string;
+}
+
+export interface RefundInput {
+  orderId: string;
+  /** The refund's own key: a retry with it replays the outcome. */
+  idempotencyKey: string;
+  /**
+   * The key of the charge step this refund undoes. With nothing to refund, a tombstone is stored under it (in the
+   * same transaction as the lookup), so a charge attempt that arrives later finds its key taken and charges nothing.
+   */
+  forwardKey?: string;
   at: string;
 }
 
@@ -47,8 +64,8 @@ export interface PaymentStore {
   findChargeByOrder(orderId: string): Promise<Charge | undefined>;
   /** Stores a charge attempt unless its key already has one; returns the stored row either way. */
   recordCharge(charge: NewCharge): Promise<Charge>;
-  /** Refunds the order's captured charge in one transaction, unless blocked. */
-  refund(input: { orderId: string; idempotencyKey: string; at: string }): Promise<RefundOutcome>;
+  /** Refunds the order's captured charge in one transaction, unless blocked; with nothing to refund, see `forwardKey`. */
+  refund(input: RefundInput): Promise<RefundOutcome>;
   /** Operator action: lets the order's blocked refund go through on the next attempt. True if a block was lifted. */
   unblockRefund(orderId: string): Promise<boolean>;
   close(): Promise<void>;
@@ -79,6 +96,7 @@ export class KyselyPaymentStore implements PaymentStore {
       .selectFrom('charges')
       .selectAll()
       .where('order_id', '=', orderId)
+      .where('tombstone', '=', 0)
       .orderBy('created_at', 'desc')
       .execute();
     const row = rows.find((r) => r.status !== 'declined') ?? rows[0];
@@ -103,6 +121,7 @@ export class KyselyPaymentStore implements PaymentStore {
           created_at: charge.at,
           refund_key: null,
           refunded_at: null,
+          tombstone: 0,
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
@@ -115,15 +134,9 @@ export class KyselyPaymentStore implements PaymentStore {
     });
   }
 
-  async refund(input: { orderId: string; idempotencyKey: string; at: string }): Promise<RefundOutcome> {
+  async refund(input: RefundInput): Promise<RefundOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('charges')
-        .selectAll()
-        .where('order_id', '=', input.orderId)
-        .where('status', 'in', ['captured', 'refunded'])
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
+      const row = (await refundableCharge(trx, input.orderId)) ?? (await this.tombstoneOrRace(trx, input));
       if (row === undefined) return { kind: 'none' };
       if (row.status === 'refunded') {
         return { kind: 'refunded', charge: toCharge(row), applied: row.refund_key === input.idempotencyKey };
@@ -138,6 +151,45 @@ export class KyselyPaymentStore implements PaymentStore {
         .executeTakeFirstOrThrow();
       return { kind: 'refunded', charge: toCharge(refunded), applied: true };
     });
+  }
+
+  /**
+   * With nothing to refund, takes the charge step's key with a tombstone (ON CONFLICT DO NOTHING). If the key is
+   * already taken, a charge may have committed since the lookup (on PostgreSQL the insert waited for it): that row
+   * is returned when it still needs refunding, so the refund cannot miss a charge that raced it.
+   */
+  private async tombstoneOrRace(trx: Trx, input: RefundInput): Promise<Selectable<ChargesTable> | undefined> {
+    if (input.forwardKey === undefined) return undefined;
+    const inserted = await trx
+      .insertInto('charges')
+      .values({
+        payment_id: `void_${input.forwardKey}`,
+        idempotency_key: input.forwardKey,
+        order_id: input.orderId,
+        customer_id: '',
+        amount: 0,
+        // ISO 4217's code for "no currency".
+        currency: 'XXX',
+        status: 'refunded',
+        failure_code: null,
+        failure_message: null,
+        refund_blocked: 0,
+        created_at: input.at,
+        refund_key: input.idempotencyKey,
+        refunded_at: input.at,
+        tombstone: 1,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('idempotency_key')
+      .executeTakeFirst();
+    if (inserted !== undefined) return undefined;
+    const taken = await trx
+      .selectFrom('charges')
+      .selectAll()
+      .where('idempotency_key', '=', input.forwardKey)
+      .executeTakeFirst();
+    const refundable = taken?.tombstone === 0 && (taken.status === 'captured' || taken.status === 'refunded');
+    return refundable ? taken : undefined;
   }
 
   async unblockRefund(orderId: string): Promise<boolean> {
@@ -156,6 +208,20 @@ export class KyselyPaymentStore implements PaymentStore {
   }
 }
 
+type Trx = Transaction<PaymentTables>;
+
+/** The order's newest captured or refunded charge; tombstones are not charges. */
+function refundableCharge(trx: Trx, orderId: string): Promise<Selectable<ChargesTable> | undefined> {
+  return trx
+    .selectFrom('charges')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .where('status', 'in', ['captured', 'refunded'])
+    .where('tombstone', '=', 0)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
+}
+
 function toCharge(row: Selectable<ChargesTable>): Charge {
   const charge: Charge = {
     paymentId: row.payment_id,
@@ -170,5 +236,6 @@ function toCharge(row: Selectable<ChargesTable>): Charge {
   if (row.failure_code !== null) charge.failure = { code: row.failure_code, message: row.failure_message ?? '' };
   if (row.refund_key !== null) charge.refundKey = row.refund_key;
   if (row.refunded_at !== null) charge.refundedAt = row.refunded_at;
+  if (row.tombstone !== 0) charge.tombstone = true;
   return charge;
 }

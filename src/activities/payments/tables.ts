@@ -19,6 +19,11 @@ export interface ChargesTable {
   created_at: string;
   refund_key: string | null;
   refunded_at: string | null;
+  /**
+   * 1 for a tombstone: refundPayment found no charge to refund and took the charge's key (status `refunded`,
+   * amount 0), so a late chargePayment attempt cannot charge any more. Not a charge; reads by order skip it.
+   */
+  tombstone: number;
 }
 
 export type ChargeStatus = 'captured' | 'declined' | 'refunded';

@@ -12,7 +12,7 @@ import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { currentStep } from '../idempotency.js';
+import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../idempotency.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';
@@ -29,7 +29,9 @@ export interface ShippingActivityDeps {
  * Builds the shipping activities around their dependencies. The carrier follows from the destination
  * country; a retried `createShipment` returns the stored shipment and tracking number (and re-sends the
  * same OrderShipped event) instead of booking a second parcel. A rejected address publishes nothing:
- * the workflow reports the order's failure.
+ * the workflow reports the order's failure. A cancellation that found no shipment leaves a tombstone under the
+ * shipment's key: a createShipment attempt that comes later (stalled past its deadline, or retried) finds it and
+ * fails with StepAlreadyCompensated, booking and publishing nothing.
  */
 export function createShippingActivities({
   store,
@@ -43,6 +45,7 @@ export function createShippingActivities({
       withActivityFailures(async () => {
         const step = currentStep();
         let shipment = await store.findShipmentByKey(step.idempotencyKey);
+        if (shipment?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         if (shipment === undefined) {
           const country = input.address.country.trim().toUpperCase();
           if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
@@ -57,6 +60,8 @@ export function createShippingActivities({
             itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
             at: clock().toISOString(),
           });
+          // The cancellation's tombstone may have taken the key between the lookup and the insert.
+          if (shipment.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
         }
         await emitEvent(publisher, {
           name: 'OrderShipped',
@@ -79,6 +84,7 @@ export function createShippingActivities({
         const outcome = await store.cancelShipment({
           orderId: input.orderId,
           idempotencyKey: step.idempotencyKey,
+          forwardKey: forwardStepKey(step.workflowId, 'cancelShipment'),
           at: clock().toISOString(),
         });
         if (!outcome.applied || outcome.shipment === undefined) return { applied: false, attempts: step.attempt };

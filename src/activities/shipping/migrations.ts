@@ -24,4 +24,19 @@ export const shippingMigrations: Record<string, Migration> = {
       await db.schema.dropTable('shipments').execute();
     },
   },
+  /**
+   * `tombstone` = 1 marks the row cancelShipment stores under createShipment's key when it finds no shipment to cancel, so a
+   * late createShipment attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   */
+  '0002-add-tombstone': {
+    async up(db) {
+      await db.schema
+        .alterTable('shipments')
+        .addColumn('tombstone', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+    },
+    async down(db) {
+      await db.schema.alterTable('shipments').dropColumn('tombstone').execute();
+    },
+  },
 };

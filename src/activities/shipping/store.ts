@@ -1,5 +1,5 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
@@ -17,6 +17,11 @@ export interface Shipment {
   status: ShipmentStatus;
   createdAt: string;
   cancelledAt?: string;
+  /**
+   * Set on the tombstone `cancelShipment` leaves under the shipment's key when it found no shipment: no parcel
+   * exists, and `createShipment` must not create one under this key any more.
+   */
+  tombstone?: true;
 }
 
 export interface NewShipment {
@@ -27,6 +32,18 @@ export interface NewShipment {
   trackingNumber: string;
   country: string;
   itemCount: number;
+  at: string;
+}
+
+export interface CancelShipmentInput {
+  orderId: string;
+  /** The cancellation's own key: a retry with it replays the outcome. */
+  idempotencyKey: string;
+  /**
+   * The key of the shipment step this cancellation undoes. With no shipment to cancel, a tombstone is stored under
+   * it (in the same transaction as the lookup), so a createShipment attempt that arrives later ships nothing.
+   */
+  forwardKey?: string;
   at: string;
 }
 
@@ -41,8 +58,8 @@ export interface ShippingStore {
   findShipmentByOrder(orderId: string): Promise<Shipment | undefined>;
   /** Stores the shipment unless its key already has one; returns the stored row either way. */
   createShipment(shipment: NewShipment): Promise<Shipment>;
-  /** Cancels the order's shipment in one transaction. */
-  cancelShipment(input: { orderId: string; idempotencyKey: string; at: string }): Promise<CancelOutcome>;
+  /** Cancels the order's shipment in one transaction; with none to cancel, see `forwardKey`. */
+  cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome>;
   close(): Promise<void>;
 }
 
@@ -71,6 +88,7 @@ export class KyselyShippingStore implements ShippingStore {
       .selectFrom('shipments')
       .selectAll()
       .where('order_id', '=', orderId)
+      .where('tombstone', '=', 0)
       .orderBy('created_at', 'desc')
       .executeTakeFirst();
     return row && toShipment(row);
@@ -92,6 +110,7 @@ export class KyselyShippingStore implements ShippingStore {
           created_at: shipment.at,
           cancel_key: null,
           cancelled_at: null,
+          tombstone: 0,
         })
         .onConflict((oc) => oc.column('idempotency_key').doNothing())
         .execute();
@@ -104,14 +123,16 @@ export class KyselyShippingStore implements ShippingStore {
     });
   }
 
-  async cancelShipment(input: { orderId: string; idempotencyKey: string; at: string }): Promise<CancelOutcome> {
+  async cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      const row = await trx
-        .selectFrom('shipments')
-        .selectAll()
-        .where('order_id', '=', input.orderId)
-        .orderBy('created_at', 'desc')
-        .executeTakeFirst();
+      const row =
+        (await trx
+          .selectFrom('shipments')
+          .selectAll()
+          .where('order_id', '=', input.orderId)
+          .where('tombstone', '=', 0)
+          .orderBy('created_at', 'desc')
+          .executeTakeFirst()) ?? (await this.tombstoneOrRace(trx, input));
       if (row === undefined) return { applied: false };
       if (row.status === 'cancelled') {
         return row.cancel_key === input.idempotencyKey
@@ -129,10 +150,49 @@ export class KyselyShippingStore implements ShippingStore {
     });
   }
 
+  /**
+   * With no shipment to cancel, takes the shipment step's key with a tombstone (ON CONFLICT DO NOTHING). If the key
+   * is already taken, a shipment may have committed since the lookup (on PostgreSQL the insert waited for it): that
+   * row is returned, so the cancellation cannot miss a shipment that raced it.
+   */
+  private async tombstoneOrRace(trx: Trx, input: CancelShipmentInput): Promise<Selectable<ShipmentsTable> | undefined> {
+    if (input.forwardKey === undefined) return undefined;
+    const voidId = `void_${input.forwardKey}`;
+    const inserted = await trx
+      .insertInto('shipments')
+      .values({
+        shipment_id: voidId,
+        idempotency_key: input.forwardKey,
+        order_id: input.orderId,
+        carrier: '',
+        // Unique and NOT NULL, and no carrier's format: it can never collide with a real tracking number.
+        tracking_number: voidId,
+        country: '',
+        item_count: 0,
+        status: 'cancelled',
+        created_at: input.at,
+        cancel_key: input.idempotencyKey,
+        cancelled_at: input.at,
+        tombstone: 1,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('idempotency_key')
+      .executeTakeFirst();
+    if (inserted !== undefined) return undefined;
+    const taken = await trx
+      .selectFrom('shipments')
+      .selectAll()
+      .where('idempotency_key', '=', input.forwardKey)
+      .executeTakeFirst();
+    return taken?.tombstone === 0 ? taken : undefined;
+  }
+
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
+
+type Trx = Transaction<ShippingTables>;
 
 function toShipment(row: Selectable<ShipmentsTable>): Shipment {
   const shipment: Shipment = {
@@ -147,5 +207,6 @@ function toShipment(row: Selectable<ShipmentsTable>): Shipment {
     createdAt: row.created_at,
   };
   if (row.cancelled_at !== null) shipment.cancelledAt = row.cancelled_at;
+  if (row.tombstone !== 0) shipment.tombstone = true;
   return shipment;
 }

@@ -56,15 +56,18 @@ export class OrderWorkflows {
    * it has priced the order. With a fingerprint (an Idempotency-Key was sent), the workflow ID is derived
    * from the key, the conflict policy USE_EXISTING attaches a repeat to the running workflow instead of
    * starting another, REJECT_DUPLICATE stops a repeat after the workflow closed from starting a new one,
-   * and the fingerprint in the memo tells a true repeat from a different body reusing the key.
+   * and the fingerprint in the memo tells a true repeat from a different body reusing the key. A repeat of a
+   * keyed request that finds the workflow already there is answered from the `getState` query instead: each
+   * update is written to the workflow's history (and Temporal caps updates per workflow), so a client retrying
+   * in a loop must not grow it. Only requests that race the first one, and see no workflow yet, still attach
+   * to it with update-with-start; USE_EXISTING keeps them to one order.
    */
   async place(order: PlaceOrderInput, fingerprint?: string): Promise<Placement> {
     const workflowId = orderWorkflowId(order.orderId);
-    let replayed = false;
     if (fingerprint !== undefined) {
       const existing = await this.fingerprintOf(workflowId);
       if (existing !== undefined && existing !== fingerprint) return { kind: 'key-reused' };
-      replayed = existing !== undefined;
+      if (existing !== undefined) return this.replay(order.orderId);
     }
     const input: OrderSagaInput = { order, settings: this.options.settings };
     const startWorkflowOperation = new WithStartWorkflowOperation('orderSaga', {
@@ -82,19 +85,41 @@ export class OrderWorkflows {
       );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        // Closed already (REJECT_DUPLICATE): only a repeat of a keyed request gets here.
+        // Closed already (REJECT_DUPLICATE): only a keyed request that raced an earlier one past the check above.
         state = await this.state(order.orderId);
         if (state === undefined) throw unavailable('The order’s workflow could not be read', error);
       } else if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
         if (!(await this.exists(workflowId))) throw unavailable('Temporal did not accept the order in time', error);
       } else throw asUnavailable(error);
     }
-    if (fingerprint !== undefined && !replayed) {
+    if (fingerprint !== undefined) {
       // A concurrent request with the same key may have started the workflow a moment before this one.
       const stored = await this.fingerprintOf(workflowId);
       if (stored !== fingerprint) return { kind: 'key-reused' };
     }
-    return state === undefined ? { kind: 'pending', replayed } : { kind: 'placed', state, replayed };
+    return state === undefined ? { kind: 'pending', replayed: false } : { kind: 'placed', state, replayed: false };
+  }
+
+  /**
+   * Answers a repeated keyed placement from queries, which leave no trace in the workflow's history: the state
+   * once pricing has finished (what `confirmPlacement` waits for), polled up to the update timeout, else 202.
+   */
+  private async replay(orderId: string): Promise<Placement> {
+    const deadline = Date.now() + this.options.updateTimeoutMs;
+    for (;;) {
+      let state: OrderState | undefined;
+      try {
+        state = await this.state(orderId);
+      } catch (error) {
+        // The workflow exists (it was just described) but no worker answered the query: as for a slow update.
+        if (error instanceof ApiError && error.code === 'UNAVAILABLE') return { kind: 'pending', replayed: true };
+        throw error;
+      }
+      if (state === undefined) throw unavailable('The order’s workflow could not be read', undefined);
+      if (pricingFinished(state)) return { kind: 'placed', state, replayed: true };
+      if (Date.now() >= deadline) return { kind: 'pending', replayed: true };
+      await new Promise((resolve) => setTimeout(resolve, replayPollMs));
+    }
   }
 
   /** The live state from the `getState` query; `undefined` when Temporal has no such workflow (any more). */
@@ -175,6 +200,15 @@ export class OrderWorkflows {
   private withDeadline<T>(ms: number, call: () => Promise<T>): Promise<T> {
     return this.options.client.withDeadline(Date.now() + ms, call);
   }
+}
+
+/** How often a replayed placement re-reads the state while the workflow is still pricing. */
+const replayPollMs = 100;
+
+/** The condition the workflow's `confirmPlacement` handler waits for (src/workflows/handlers.ts), read from a query. */
+function pricingFinished(state: OrderState): boolean {
+  const pricing = state.steps.find((s) => s.name === 'priceOrder');
+  return state.status !== 'PENDING' || (pricing !== undefined && pricing.outcome !== 'running');
 }
 
 function unavailable(message: string, cause: unknown): ApiError {
