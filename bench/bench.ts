@@ -1,0 +1,45 @@
+// `npm run bench`: the no-op baseline against the whole saga, and the API's accept path against the client, on one Temporal and one NATS.
+import { Client, Connection } from '@temporalio/client';
+import { FlagError } from '../src/loadgen/flags.js';
+import { startInProcessSystem } from '../src/loadgen/system.js';
+import { createLogger } from '../src/logger.js';
+import { installTemporalRuntime } from '../src/workers/temporal-runtime.js';
+import { parseBenchFlags } from './flags.js';
+import { benchSummaryLines, writeBenchReport } from './report.js';
+import { runBench } from './run-bench.js';
+
+async function main() {
+  const options = parseBenchFlags(process.argv.slice(2), new Date());
+  // Errors only: the SDK warns about every activity-only worker that it polls no workflow tasks.
+  installTemporalRuntime(createLogger('bench', 'error'));
+  console.error(
+    options.temporalAddress || options.natsUrl
+      ? 'bench: starting every role in this process on the given servers...'
+      : 'bench: starting a Temporal dev server, a nats-server and every role in this process...',
+  );
+  const system = await startInProcessSystem({
+    ...(options.temporalAddress ? { temporalAddress: options.temporalAddress } : {}),
+    ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
+    namespace: options.namespace,
+  });
+  const connection = await Connection.connect({ address: system.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: system.namespace });
+    console.error(`bench: ${system.processes.map((p) => `${p.name} pid ${p.pid}`).join(', ')}; API ${system.apiUrl}`);
+    const report = await runBench({ system, client, options, log: (line) => console.error(`bench: ${line}`) });
+    const files = await writeBenchReport(report, options.outDir);
+    console.log(benchSummaryLines(report, files).join('\n'));
+  } finally {
+    await connection.close();
+    await system.stop();
+  }
+}
+
+main().then(
+  // Workers' native threads can keep the event loop alive for a moment after shutdown; nothing is left to do.
+  () => process.exit(process.exitCode ?? 0),
+  (error: unknown) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof FlagError ? 2 : 1);
+  },
+);
