@@ -56,6 +56,8 @@ describe('orderSaga cancel', () => {
     }
     const cancelled = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'a string is fine' }] });
     expect(cancelled.status).toBe('CANCELLED');
+    // The update answers at CANCELLED; the OrderCancelled event is published after that, before the run ends.
+    expect((await handle.result()).status).toBe('CANCELLED');
     expect(eventNames(harness.publisher, order.orderId)).toEqual(['OrderCreated', 'OrderCancelled']);
   });
 
