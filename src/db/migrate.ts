@@ -1,5 +1,5 @@
 // Runs a service's in-code migrations with Kysely's Migrator, on SQLite or PostgreSQL alike.
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
 import { engineOf } from './database.js';
 import { MigrationFailedError } from './errors.js';
@@ -18,6 +18,25 @@ export async function migrateToLatest<DB>(
   service: string,
   migrations: Record<string, Migration>,
 ): Promise<string[]> {
+  if (engineOf(db) === 'postgres') return migrate(db, service, migrations);
+  // On SQLite Kysely takes no lock (its adapter's migration lock is a no-op) and runs DDL outside a transaction, so
+  // replicas starting together on one file raced to apply the same migration ("table already exists"). One immediate
+  // transaction around the whole run takes the file's write lock first: the others wait for it (busy timeout) and
+  // then find nothing to do, and a run that fails leaves no half-applied migration behind.
+  return db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const applied = await migrate(connection, service, migrations);
+      await sql`commit`.execute(connection);
+      return applied;
+    } catch (error) {
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+async function migrate<DB>(db: Kysely<DB>, service: string, migrations: Record<string, Migration>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },

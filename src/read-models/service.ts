@@ -10,7 +10,7 @@ import { readModelBaseDb } from './generations.js';
 import { orderReadModel } from './orders/model.js';
 import { openOrderReadModel } from './orders/store.js';
 import type { OrderReadModelStore } from './orders/store.js';
-import { startReadModelSubscription } from './subscription.js';
+import { oneAtATime, startReadModelSubscription } from './subscription.js';
 
 export interface ReadModelFiles {
   analytics: string;
@@ -38,6 +38,8 @@ export async function startAnalyticsService(options: {
   const analytics = await openAnalyticsReadModel({ filename: files.analytics });
   const orders = await openOrderReadModel({ filename: files.orders });
   const started: Subscription[] = [];
+  // Two files written by two consume loops: they take turns (see `exclusive`), or two instances can deadlock.
+  const exclusive = oneAtATime();
   try {
     const a = await startReadModelSubscription({
       nc,
@@ -45,6 +47,7 @@ export async function startAnalyticsService(options: {
       model: analyticsReadModel,
       settings,
       logger,
+      exclusive,
     });
     started.push(a);
     const o = await startReadModelSubscription({
@@ -53,6 +56,7 @@ export async function startAnalyticsService(options: {
       model: orderReadModel,
       settings,
       logger,
+      exclusive,
     });
     started.push(o);
     return {

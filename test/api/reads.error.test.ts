@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SqliteProductCatalogue } from '../../src/api/adapters/sqlite-product-catalogue.js';
+import { InventoryProductCatalogue } from '../../src/api/adapters/inventory-product-catalogue.js';
 import { buildTestApi, expectErrorShape, testClient } from './support/api-fixture.js';
 
 // In-memory read ports (route unit tests only), from buildTestApi.
@@ -30,7 +30,7 @@ describe('GET /orders query validation', () => {
 describe('missing backing stores', () => {
   it('answers 503 for the catalogue before the inventory database exists', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'api-reads-error-'));
-    const catalogue = new SqliteProductCatalogue(join(dir, 'inventory.sqlite'));
+    const catalogue = new InventoryProductCatalogue({ filename: join(dir, 'inventory.sqlite') });
     try {
       const noInventory = buildTestApi(testClient().client, { products: catalogue });
       const error = await expectErrorShape(await noInventory.app.request('/products'), 503, 'UNAVAILABLE');

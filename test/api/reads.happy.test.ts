@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
-import { SqliteProductCatalogue } from '../../src/api/adapters/sqlite-product-catalogue.js';
+import { InventoryProductCatalogue } from '../../src/api/adapters/inventory-product-catalogue.js';
 import type { OrderSummary } from '../../src/api/ports/order-read-model.js';
 import { serviceDatabaseFile } from '../../src/db/sqlite.js';
 import { buildTestApi, testClient } from './support/api-fixture.js';
@@ -13,7 +13,7 @@ import type { TestApi } from './support/api-fixture.js';
 // The order, notification and analytics ports are in-memory stand-ins here (route unit tests only);
 // the product catalogue is the real read-only adapter over a real inventory database.
 let dir: string;
-let catalogue: SqliteProductCatalogue;
+let catalogue: InventoryProductCatalogue;
 let api: TestApi;
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ beforeAll(async () => {
   const inventory = await openInventoryStore({ filename: serviceDatabaseFile(dir, 'inventory') });
   await inventory.restock('SKU-MUG', 7, new Date().toISOString());
   await inventory.close();
-  catalogue = new SqliteProductCatalogue(serviceDatabaseFile(dir, 'inventory'));
+  catalogue = new InventoryProductCatalogue({ filename: serviceDatabaseFile(dir, 'inventory') });
   api = buildTestApi(testClient().client, { products: catalogue });
 });
 

@@ -10,8 +10,8 @@ export interface CatalogueProduct {
 }
 
 /**
- * Read-only. The API's implementation queries the inventory service's database through a read-only
- * connection (src/api/adapters/sqlite-product-catalogue.ts); a separate inventory service would answer
+ * Read-only. The API's implementation queries the inventory service's database, SQLite or PostgreSQL
+ * (src/api/adapters/inventory-product-catalogue.ts); a separate inventory service would answer
  * the same port over HTTP. The list is ordered by SKU.
  */
 export interface ProductCatalogue {

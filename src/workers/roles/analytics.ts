@@ -5,11 +5,20 @@ import { readModelFiles, startAnalyticsService } from '../../read-models/service
 import type { RoleStarter } from '../role.js';
 
 export const startAnalytics: RoleStarter = async (ctx) => {
+  const logger = ctx.logger.child({ role: 'analytics' });
   const service = await startAnalyticsService({
     nc: await ctx.nats(),
     files: readModelFiles((name) => serviceDatabaseFile(ctx.config.DATA_DIR, name)),
     settings: eventSettingsFromConfig(ctx.config),
-    logger: ctx.logger.child({ role: 'analytics' }),
+    logger,
   });
-  return { name: 'analytics', stop: () => service.stop() };
+  return {
+    name: 'analytics',
+    stop: async () => {
+      await service.stop();
+      // Competing instances share each durable, so only an instance itself knows its share of the work.
+      const { analytics, orders } = service.subscriptions;
+      logger.info({ handled: { [analytics.consumer]: analytics.stats, [orders.consumer]: orders.stats } }, 'stopped');
+    },
+  };
 };

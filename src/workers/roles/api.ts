@@ -2,13 +2,13 @@
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
-import { SqliteProductCatalogue } from '../../api/adapters/sqlite-product-catalogue.js';
+import { InventoryProductCatalogue } from '../../api/adapters/inventory-product-catalogue.js';
 import { natsConnectionReadiness, natsUrlReadiness } from '../../api/adapters/nats-readiness.js';
 import { temporalReadiness } from '../../api/adapters/temporal-readiness.js';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/deps.js';
 import type { ReadinessProbe } from '../../api/ports/readiness-probe.js';
-import { serviceDatabaseFile } from '../../db/sqlite.js';
+import { serviceDatabase } from '../../db/database.js';
 import { openEventReadPorts } from '../../read-models/api-ports/read-ports.js';
 import { TaskQueues } from '../../shared/task-queues.js';
 import type { RoleContext, RoleStarter } from '../role.js';
@@ -37,7 +37,11 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
     const log = logger.child({ role: 'api' });
     const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
     const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const products = new SqliteProductCatalogue(serviceDatabaseFile(config.DATA_DIR, 'inventory'));
+    const inventory = serviceDatabase(config, 'inventory');
+    // The catalogue is one query per page view: a small pool is plenty next to the inventory workers' own.
+    const products = new InventoryProductCatalogue(
+      'url' in inventory ? { ...inventory, maxConnections: 2 } : inventory,
+    );
     const ports = await readPorts(ctx);
     const shutdown = new AbortController();
     const app = createApp({
