@@ -1,5 +1,6 @@
 -- First start of the compose cluster's PostgreSQL (docker-entrypoint-initdb.d runs it once, into the order_saga
--- database): a login role per service that owns its schema and nothing else, and Temporal's own role.
+-- database): a login role per service that owns its schema and nothing else, a read-only role for the API, and
+-- Temporal's own role.
 -- Demo passwords: replace them (and the URLs in docker-compose.yml) before this leaves a laptop.
 
 -- Temporal creates and migrates its own databases (temporal, temporal_visibility) with temporal-sql-tool.
@@ -13,11 +14,21 @@ create role inventory login password 'inventory';
 create schema inventory authorization inventory;
 create role shipping login password 'shipping';
 create schema shipping authorization shipping;
--- The read models (notifications, analytics) still keep SQLite files; their schemas wait for them here.
+-- The read models: the notifications service's, and the analytics service's two (analytics and the order read
+-- model, which one process writes with one DATABASE_URL, so one role owns both schemas).
 create role notifications login password 'notifications';
 create schema notifications authorization notifications;
 create role analytics login password 'analytics';
 create schema analytics authorization analytics;
+create schema order_read_model authorization analytics;
+
+-- The API only reads: the read models, and the inventory's products for GET /products. It may select from the
+-- tables the owners create there (now or later, hence default privileges) and do nothing else; it never migrates.
+create role api login password 'api';
+grant usage on schema inventory, notifications, analytics, order_read_model to api;
+alter default privileges for role inventory in schema inventory grant select on tables to api;
+alter default privileges for role notifications in schema notifications grant select on tables to api;
+alter default privileges for role analytics in schema analytics, order_read_model grant select on tables to api;
 
 -- Nothing goes into public: a table created there by mistake would be visible to every role.
 revoke create on schema public from public;

@@ -31,3 +31,9 @@ export class UnsupportedDatabaseUrlError extends Error {
 export function redactUrl(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
 }
+
+/** SQLite's and PostgreSQL's (42P01) answers to a query on a table no migration has created yet. */
+export function isMissingTableError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (error as { code?: unknown }).code === '42P01' || /no such table/i.test(error.message);
+}

@@ -6,16 +6,12 @@ import type { Subscription } from '../events/subscribers/subscription.js';
 import { analyticsReadModel } from './analytics/model.js';
 import { openAnalyticsReadModel } from './analytics/store.js';
 import type { AnalyticsStore } from './analytics/store.js';
+import type { ReadModelLocations } from './databases.js';
 import { readModelBaseDb } from './generations.js';
 import { orderReadModel } from './orders/model.js';
 import { openOrderReadModel } from './orders/store.js';
 import type { OrderReadModelStore } from './orders/store.js';
 import { oneAtATime, startReadModelSubscription } from './subscription.js';
-
-export interface ReadModelFiles {
-  analytics: string;
-  orders: string;
-}
 
 export interface AnalyticsService {
   analytics: AnalyticsStore;
@@ -26,17 +22,21 @@ export interface AnalyticsService {
 
 /**
  * The order read model lives in this process but on its own durable (`order-read-model`) and in its own
- * database file: it can be rebuilt, re-driven and scaled apart from analytics, and the API reads one file.
+ * database (file or schema): it can be rebuilt, re-driven and scaled apart from analytics, and the API reads it alone.
  */
 export async function startAnalyticsService(options: {
   nc: NatsConnection;
-  files: ReadModelFiles;
+  /** From `readModelLocations`: SQLite files, or the `analytics` and `order_read_model` schemas of one PostgreSQL. */
+  locations: Pick<ReadModelLocations, 'analytics' | 'orders'>;
   settings: EventSettings;
   logger: Logger;
 }): Promise<AnalyticsService> {
-  const { nc, files, settings, logger } = options;
-  const analytics = await openAnalyticsReadModel({ filename: files.analytics });
-  const orders = await openOrderReadModel({ filename: files.orders });
+  const { nc, locations, settings, logger } = options;
+  const analytics = await openAnalyticsReadModel(locations.analytics);
+  const orders = await openOrderReadModel(locations.orders).catch(async (error: unknown) => {
+    await analytics.close();
+    throw error;
+  });
   const started: Subscription[] = [];
   // Two files written by two consume loops: they take turns (see `exclusive`), or two instances can deadlock.
   const exclusive = oneAtATime();
@@ -73,9 +73,4 @@ export async function startAnalyticsService(options: {
     await Promise.all([analytics.close(), orders.close()]);
     throw error;
   }
-}
-
-/** Where the read models live under the data folder. */
-export function readModelFiles(serviceFile: (service: string) => string): ReadModelFiles {
-  return { analytics: serviceFile('analytics'), orders: serviceFile('order-read-model') };
 }

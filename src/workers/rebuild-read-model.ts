@@ -1,16 +1,15 @@
 // `npm run read-model:rebuild -- --model analytics|orders`: replays the event log into a fresh generation and switches to it.
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
-import { serviceDatabaseFile } from '../db/sqlite.js';
 import { connectToNats } from '../events/nats/connection.js';
 import { createLogger } from '../logger.js';
 import { analyticsReadModel } from '../read-models/analytics/model.js';
 import { openAnalyticsReadModel } from '../read-models/analytics/store.js';
+import { readModelLocations } from '../read-models/databases.js';
 import { readModelBaseDb } from '../read-models/generations.js';
 import { orderReadModel } from '../read-models/orders/model.js';
 import { openOrderReadModel } from '../read-models/orders/store.js';
 import { rebuildReadModel } from '../read-models/rebuild.js';
-import { readModelFiles } from '../read-models/service.js';
 
 const usage = 'usage: read-model:rebuild -- --model analytics|orders';
 
@@ -23,14 +22,14 @@ async function main() {
   if (values.model !== 'analytics' && values.model !== 'orders') throw new Error(usage);
   const config = loadConfig();
   const logger = createLogger('rebuild-read-model', config.LOG_LEVEL);
-  const files = readModelFiles((name) => serviceDatabaseFile(config.DATA_DIR, name));
+  const locations = readModelLocations(config);
   const store =
     values.model === 'analytics'
-      ? await openAnalyticsReadModel({ filename: files.analytics }).then((s) => ({
+      ? await openAnalyticsReadModel(locations.analytics).then((s) => ({
           db: readModelBaseDb(s.db),
           close: () => s.close(),
         }))
-      : await openOrderReadModel({ filename: files.orders }).then((s) => ({
+      : await openOrderReadModel(locations.orders).then((s) => ({
           db: readModelBaseDb(s.db),
           close: () => s.close(),
         }));

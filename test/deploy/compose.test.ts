@@ -87,12 +87,24 @@ describe('docker-compose.yml', () => {
 
   it('gives each service that owns data its own PostgreSQL role, schema and URL', () => {
     const initSql = read('deploy/postgres/init.sql');
-    for (const role of ['payments', 'inventory', 'shipping']) {
+    for (const role of ['payments', 'inventory', 'shipping', 'notifications', 'analytics']) {
       const [, service] = appServices.find(([, s]) => roleOf(s) === role) ?? [];
       const url = new URL(environmentOf(service ?? {}).DATABASE_URL ?? '');
       expect(url.username, role).toBe(role);
       expect(initSql).toContain(`create schema ${role} authorization ${role};`);
     }
+    // The analytics process also writes the order read model, in a schema its role owns.
+    expect(initSql).toContain('create schema order_read_model authorization analytics;');
+  });
+
+  it('lets the API log in as a role that may only read the read models and the inventory', () => {
+    const initSql = read('deploy/postgres/init.sql');
+    const [, api] = appServices.find(([, s]) => roleOf(s) === 'api') ?? [];
+    const url = new URL(environmentOf(api ?? {}).DATABASE_URL ?? '');
+    expect(url.username).toBe('api');
+    expect(initSql).toContain('grant usage on schema inventory, notifications, analytics, order_read_model to api;');
+    expect(initSql).not.toMatch(/schema \w+ authorization api\b/);
+    expect(initSql).not.toMatch(/grant (all|insert|update|delete|create)[^;]* to api;/i);
   });
 
   it('starts in order: every dependency exists, and its condition can be met', () => {

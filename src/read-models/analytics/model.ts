@@ -64,10 +64,13 @@ export const analyticsReadModel: ReadModel = {
             .then(eb.ref('excluded.status'))
             .else(eb.ref('analytics_orders.status'))
             .end(),
-          status_position: eb.fn('max', [
-            eb.ref('excluded.status_position'),
-            eb.ref('analytics_orders.status_position'),
-          ]),
+          // A CASE rather than SQLite's two-argument max(), which PostgreSQL spells greatest().
+          status_position: eb
+            .case()
+            .when(eb.ref('excluded.status_position'), '>', eb.ref('analytics_orders.status_position'))
+            .then(eb.ref('excluded.status_position'))
+            .else(eb.ref('analytics_orders.status_position'))
+            .end(),
         })),
       )
       .execute();
@@ -127,7 +130,12 @@ async function recordStepTimes(
         oc.columns(['generation', 'step']).doUpdateSet((eb) => ({
           count: eb('analytics_step_durations.count', '+', 1),
           total_ms: eb('analytics_step_durations.total_ms', '+', ms),
-          max_ms: eb.fn('max', [eb.ref('analytics_step_durations.max_ms'), eb.val(ms)]),
+          max_ms: eb
+            .case()
+            .when(eb.ref('analytics_step_durations.max_ms'), '<', ms)
+            .then(ms)
+            .else(eb.ref('analytics_step_durations.max_ms'))
+            .end(),
         })),
       )
       .execute();

@@ -1,8 +1,8 @@
 // The analytics database and its one query, the summary the API shows.
 import type { Kysely } from 'kysely';
-import { migrateToLatest } from '../../db/migrate.js';
-import { openSqliteDatabase } from '../../db/sqlite.js';
-import type { SqliteOptions } from '../../db/sqlite.js';
+import type { DatabaseLocation } from '../../db/database.js';
+import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
+import type { ReadModelOpenOptions } from '../databases.js';
 import { ensureGenerationRow, generationScope, liveGeneration, readModelBaseDb } from '../generations.js';
 import { analyticsMigrations } from './migrations.js';
 import { analyticsReadModel } from './model.js';
@@ -24,11 +24,18 @@ export interface AnalyticsSummary {
   updatedAt?: string;
 }
 
-/** Opens (and migrates) the analytics database. */
-export async function openAnalyticsReadModel(options: SqliteOptions): Promise<AnalyticsStore> {
-  const db = openSqliteDatabase<AnalyticsTables>(options);
-  await migrateToLatest(db, 'analytics', analyticsMigrations);
-  await ensureGenerationRow(readModelBaseDb(db), analyticsReadModel.name);
+/** Opens (and, unless read-only on PostgreSQL, migrates) the analytics's database: schema `analytics`. */
+export async function openAnalyticsReadModel(
+  location: DatabaseLocation,
+  options: ReadModelOpenOptions = {},
+): Promise<AnalyticsStore> {
+  const { db, writable } = await openReadModelDatabase<AnalyticsTables>(
+    location,
+    'analytics',
+    analyticsMigrations,
+    options,
+  );
+  if (writable) await ensureGenerationRow(readModelBaseDb(db), analyticsReadModel.name);
   return new AnalyticsStore(db);
 }
 
@@ -37,6 +44,10 @@ export class AnalyticsStore {
 
   /** The whole summary from one snapshot of the live generation. */
   async summary(): Promise<AnalyticsSummary> {
+    return emptyUntilCreated(this.read(), emptySummary());
+  }
+
+  private read(): Promise<AnalyticsSummary> {
     return this.db.transaction().execute(async (trx) => {
       const generation = await liveGeneration(readModelBaseDb(trx), analyticsReadModel.name);
       const counters = await trx
@@ -66,12 +77,7 @@ export class AnalyticsStore {
         .where('scope', '=', generationScope(analyticsReadModel.name, generation))
         .executeTakeFirstOrThrow();
       const summary: AnalyticsSummary = {
-        events: {},
-        orders: { total: 0, byStatus: {} },
-        revenue: {},
-        failures: {},
-        compensations: {},
-        stepDurations: {},
+        ...emptySummary(),
         eventsProcessed: Number(applied.n),
         ...(applied.last ? { updatedAt: applied.last } : {}),
       };
@@ -82,17 +88,17 @@ export class AnalyticsStore {
       for (const { metric, key, value } of counters) {
         if (metric === 'captured' || metric === 'refunded') {
           const money = (summary.revenue[key] ??= { captured: 0, refunded: 0, net: 0 });
-          money[metric] += value;
+          money[metric] += Number(value);
           money.net = money.captured - money.refunded;
         } else if (metric === 'events' || metric === 'failures' || metric === 'compensations') {
-          summary[metric][key] = value;
+          summary[metric][key] = Number(value);
         }
       }
       for (const s of steps) {
         summary.stepDurations[s.step] = {
-          count: s.count,
-          averageMs: Math.round(s.total_ms / s.count),
-          maxMs: s.max_ms,
+          count: Number(s.count),
+          averageMs: Math.round(Number(s.total_ms) / Number(s.count)),
+          maxMs: Number(s.max_ms),
         };
       }
       return summary;
@@ -102,4 +108,16 @@ export class AnalyticsStore {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+function emptySummary(): AnalyticsSummary {
+  return {
+    events: {},
+    orders: { total: 0, byStatus: {} },
+    revenue: {},
+    failures: {},
+    compensations: {},
+    stepDurations: {},
+    eventsProcessed: 0,
+  };
 }

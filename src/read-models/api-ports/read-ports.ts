@@ -4,12 +4,12 @@ import type { AnalyticsReader } from '../../api/ports/analytics-reader.js';
 import type { EventHistory } from '../../api/ports/event-history.js';
 import type { NotificationReader } from '../../api/ports/notification-reader.js';
 import type { OrderReadModel } from '../../api/ports/order-read-model.js';
-import { serviceDatabaseFile } from '../../db/sqlite.js';
+import type { Config } from '../../config/env.js';
 import { jetStreamEventHistory } from '../../events/nats/event-history.js';
 import { openNotificationStore } from '../../events/subscribers/notifications/store.js';
 import { openAnalyticsReadModel } from '../analytics/store.js';
+import { readModelLocations } from '../databases.js';
 import { openOrderReadModel } from '../orders/store.js';
-import { readModelFiles } from '../service.js';
 import { analyticsReaderPort } from './analytics-reader.js';
 import { notificationReaderPort } from './notification-reader.js';
 import { orderReadModelPort } from './order-read-model.js';
@@ -24,24 +24,37 @@ export interface EventReadPorts {
 }
 
 /**
- * For the API role: the same files the subscriber processes write (`<DATA_DIR>/order-read-model.sqlite`,
- * `analytics.sqlite`, `notifications.sqlite`), opened and migrated so the API can start before them and
- * answer with empty lists. SQLite's WAL lets the API read while the subscribers write.
+ * For the API role: the databases the subscriber processes write (`readModelLocations`). SQLite files are opened
+ * and migrated so the API can start before the subscribers and answer with empty lists (WAL lets it read while
+ * they write); on PostgreSQL the API connects as a role that may only read the schemas, so it does not migrate and
+ * answers with empty lists until the subscribers have created their tables.
  */
-export async function openEventReadPorts(options: { dataDir: string; nc: NatsConnection }): Promise<EventReadPorts> {
-  const files = readModelFiles((name) => serviceDatabaseFile(options.dataDir, name));
-  const orders = await openOrderReadModel({ filename: files.orders });
-  const analytics = await openAnalyticsReadModel({ filename: files.analytics });
-  const notifications = await openNotificationStore({
-    filename: serviceDatabaseFile(options.dataDir, 'notifications'),
-  });
-  return {
-    orders: orderReadModelPort(orders),
-    notifications: notificationReaderPort(notifications),
-    analytics: analyticsReaderPort(analytics),
-    events: jetStreamEventHistory(options.nc),
-    async close() {
-      await Promise.all([orders.close(), analytics.close(), notifications.close()]);
-    },
+export async function openEventReadPorts(options: {
+  config: Pick<Config, 'DATABASE_URL' | 'DATA_DIR'>;
+  nc: NatsConnection;
+}): Promise<EventReadPorts> {
+  const locations = readModelLocations(options.config);
+  const opened: { close(): Promise<void> }[] = [];
+  const open = async <S extends { close(): Promise<void> }>(opening: Promise<S>): Promise<S> => {
+    const store = await opening;
+    opened.push(store);
+    return store;
   };
+  try {
+    const orders = await open(openOrderReadModel(locations.orders, { readOnly: true }));
+    const analytics = await open(openAnalyticsReadModel(locations.analytics, { readOnly: true }));
+    const notifications = await open(openNotificationStore(locations.notifications, { readOnly: true }));
+    return {
+      orders: orderReadModelPort(orders),
+      notifications: notificationReaderPort(notifications),
+      analytics: analyticsReaderPort(analytics),
+      events: jetStreamEventHistory(options.nc),
+      async close() {
+        await Promise.all(opened.map((s) => s.close()));
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(opened.map((s) => s.close()));
+    throw error;
+  }
 }

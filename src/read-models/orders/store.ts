@@ -1,8 +1,8 @@
 // The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
 import type { Kysely, Selectable } from 'kysely';
-import { migrateToLatest } from '../../db/migrate.js';
-import { openSqliteDatabase } from '../../db/sqlite.js';
-import type { SqliteOptions } from '../../db/sqlite.js';
+import type { DatabaseLocation } from '../../db/database.js';
+import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
+import type { ReadModelOpenOptions } from '../databases.js';
 import type { PricedLine } from '../../shared/order.js';
 import { ensureGenerationRow, liveGeneration, readModelBaseDb } from '../generations.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -41,11 +41,18 @@ export interface OrderPage {
   nextCursor?: string;
 }
 
-/** Opens (and migrates) the order read model's database. */
-export async function openOrderReadModel(options: SqliteOptions): Promise<OrderReadModelStore> {
-  const db = openSqliteDatabase<OrderReadModelTables>(options);
-  await migrateToLatest(db, 'order_read_model', orderReadModelMigrations);
-  await ensureGenerationRow(readModelBaseDb(db), orderReadModel.name);
+/** Opens (and, unless read-only on PostgreSQL, migrates) the order read model's database: schema `order_read_model`. */
+export async function openOrderReadModel(
+  location: DatabaseLocation,
+  options: ReadModelOpenOptions = {},
+): Promise<OrderReadModelStore> {
+  const { db, writable } = await openReadModelDatabase<OrderReadModelTables>(
+    location,
+    'order_read_model',
+    orderReadModelMigrations,
+    options,
+  );
+  if (writable) await ensureGenerationRow(readModelBaseDb(db), orderReadModel.name);
   return new OrderReadModelStore(db);
 }
 
@@ -59,40 +66,46 @@ export class OrderReadModelStore {
   async listOrders(query: ListOrdersQuery): Promise<OrderPage> {
     const limit = Math.max(1, Math.min(query.limit, 500));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    const rows = await this.db.transaction().execute(async (trx) => {
-      const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
-      let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
-      if (query.status !== undefined) q = q.where('status', '=', query.status);
-      if (query.customerId !== undefined) q = q.where('customer_id', '=', query.customerId);
-      if (after !== undefined) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '<', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('order_id', '<', after.orderId)]),
-          ]),
-        );
-      }
-      return q
-        .orderBy('created_at', 'desc')
-        .orderBy('order_id', 'desc')
-        .limit(limit + 1)
-        .execute();
-    });
+    const rows = await emptyUntilCreated(
+      this.db.transaction().execute(async (trx) => {
+        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
+        if (query.status !== undefined) q = q.where('status', '=', query.status);
+        if (query.customerId !== undefined) q = q.where('customer_id', '=', query.customerId);
+        if (after !== undefined) {
+          q = q.where((eb) =>
+            eb.or([
+              eb('created_at', '<', after.createdAt),
+              eb.and([eb('created_at', '=', after.createdAt), eb('order_id', '<', after.orderId)]),
+            ]),
+          );
+        }
+        return q
+          .orderBy('created_at', 'desc')
+          .orderBy('order_id', 'desc')
+          .limit(limit + 1)
+          .execute();
+      }),
+      [],
+    );
     const items = rows.slice(0, limit).map(toView);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
   }
 
   async getOrder(orderId: string): Promise<OrderView | undefined> {
-    const row = await this.db.transaction().execute(async (trx) => {
-      const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
-      return trx
-        .selectFrom('orders')
-        .selectAll()
-        .where('generation', '=', generation)
-        .where('order_id', '=', orderId)
-        .executeTakeFirst();
-    });
+    const row = await emptyUntilCreated(
+      this.db.transaction().execute(async (trx) => {
+        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        return trx
+          .selectFrom('orders')
+          .selectAll()
+          .where('generation', '=', generation)
+          .where('order_id', '=', orderId)
+          .executeTakeFirst();
+      }),
+      undefined,
+    );
     return row && toView(row);
   }
 

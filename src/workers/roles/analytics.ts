@@ -1,14 +1,14 @@
 // The analytics role: the analytics and order read models, each on its own durable (run several to share the load).
-import { serviceDatabaseFile } from '../../db/sqlite.js';
 import { eventSettingsFromConfig } from '../../events/nats/settings.js';
-import { readModelFiles, startAnalyticsService } from '../../read-models/service.js';
+import { readModelLocations } from '../../read-models/databases.js';
+import { startAnalyticsService } from '../../read-models/service.js';
 import type { RoleStarter } from '../role.js';
 
 export const startAnalytics: RoleStarter = async (ctx) => {
   const logger = ctx.logger.child({ role: 'analytics' });
   const service = await startAnalyticsService({
     nc: await ctx.nats(),
-    files: readModelFiles((name) => serviceDatabaseFile(ctx.config.DATA_DIR, name)),
+    locations: readModelLocations(ctx.config),
     settings: eventSettingsFromConfig(ctx.config),
     logger,
   });

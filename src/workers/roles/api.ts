@@ -111,6 +111,6 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 /** The api role: reads come from the read models' databases and the ORDERS stream, over the process's NATS connection. */
 export const startApi: RoleStarter = apiRole(async (ctx) => {
   const nc = await ctx.nats();
-  const ports = await openEventReadPorts({ dataDir: ctx.config.DATA_DIR, nc });
+  const ports = await openEventReadPorts({ config: ctx.config, nc });
   return { ...ports, natsReadiness: natsConnectionReadiness(nc) };
 });

@@ -1,13 +1,13 @@
 // The notifications role: one instance of the durable `notifications` subscriber (run several to share the load).
-import { serviceDatabaseFile } from '../../db/sqlite.js';
 import { eventSettingsFromConfig } from '../../events/nats/settings.js';
 import { startNotificationsService } from '../../events/subscribers/notifications/service.js';
+import { readModelLocations } from '../../read-models/databases.js';
 import type { RoleStarter } from '../role.js';
 
 export const startNotifications: RoleStarter = async (ctx) => {
   const service = await startNotificationsService({
     nc: await ctx.nats(),
-    filename: serviceDatabaseFile(ctx.config.DATA_DIR, 'notifications'),
+    location: readModelLocations(ctx.config).notifications,
     settings: eventSettingsFromConfig(ctx.config),
     logger: ctx.logger.child({ role: 'notifications' }),
   });

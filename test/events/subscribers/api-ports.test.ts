@@ -36,17 +36,17 @@ beforeAll(async () => {
   dir = await tempDir();
   analytics = await startAnalyticsService({
     nc: events.nc,
-    files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+    locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
     logger: silentLogger,
   });
   notifications = await startNotificationsService({
     nc: events.nc,
-    filename: dir.file('notifications'),
+    location: { filename: dir.file('notifications') },
     settings: testSettings,
     logger: silentLogger,
   });
-  ports = await openEventReadPorts({ dataDir: dir.path, nc: events.nc });
+  ports = await openEventReadPorts({ config: { DATA_DIR: dir.path }, nc: events.nc });
   const publisher = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });
   completedEvents = completedOrderEvents(completed, 'cus-api');
   await publishAll(publisher, [...completedEvents, ...failedOrderEvents(failed, 'cus-api')]);

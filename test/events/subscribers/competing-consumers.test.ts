@@ -32,13 +32,21 @@ beforeAll(async () => {
     analytics.push(
       await startAnalyticsService({
         nc,
-        files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+        locations: {
+          analytics: { filename: dir.file('analytics') },
+          orders: { filename: dir.file('order-read-model') },
+        },
         settings,
         logger: silentLogger,
       }),
     );
     notifications.push(
-      await startNotificationsService({ nc, filename: dir.file('notifications'), settings, logger: silentLogger }),
+      await startNotificationsService({
+        nc,
+        location: { filename: dir.file('notifications') },
+        settings,
+        logger: silentLogger,
+      }),
     );
   }
 });

@@ -39,14 +39,14 @@ beforeAll(async () => {
   };
   notifications = await startNotificationsService({
     nc: events.nc,
-    filename: dir.file('notifications'),
+    location: { filename: dir.file('notifications') },
     settings: testSettings,
     logger: silentLogger,
     channel: flaky,
   });
   analytics = await startAnalyticsService({
     nc: await events.connect('analytics'),
-    files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+    locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
     logger: silentLogger,
   });

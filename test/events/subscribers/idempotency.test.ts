@@ -55,13 +55,13 @@ describe('through NATS', () => {
   beforeAll(async () => {
     analytics = await startAnalyticsService({
       nc: events.nc,
-      files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+      locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
       settings: testSettings,
       logger: silentLogger,
     });
     notifications = await startNotificationsService({
       nc: events.nc,
-      filename: dir.file('notifications'),
+      location: { filename: dir.file('notifications') },
       settings: testSettings,
       logger: silentLogger,
     });

@@ -52,7 +52,7 @@ beforeAll(async () => {
   dir = await tempDir();
   live = await startAnalyticsService({
     nc: events.nc,
-    files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+    locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
     logger: silentLogger,
   });

@@ -41,13 +41,13 @@ beforeAll(async () => {
   };
   analytics = await startAnalyticsService({
     nc: await events.connect('analytics'),
-    files: { analytics: dir.file('analytics'), orders: dir.file('order-read-model') },
+    locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
     logger: silentLogger,
   });
   notifications = await startNotificationsService({
     nc: await events.connect('notifications'),
-    filename: dir.file('notifications'),
+    location: { filename: dir.file('notifications') },
     settings: testSettings,
     logger: silentLogger,
   });

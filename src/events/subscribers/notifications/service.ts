@@ -1,5 +1,6 @@
 // Starts one instance of the notifications service: its database, the channel, and its subscription.
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { DatabaseLocation } from '../../../db/database.js';
 import type { Logger } from '../../../logger.js';
 import type { EventSettings } from '../../nats/settings.js';
 import { bookkeepingDb } from '../bookkeeping.js';
@@ -14,8 +15,8 @@ import type { NotificationStore } from './store.js';
 
 export interface NotificationsServiceOptions {
   nc: NatsConnection;
-  /** The service's SQLite file; instances of the service on one host share it. */
-  filename: string;
+  /** From `readModelLocations`: a SQLite file instances on one host share, or PostgreSQL (`notifications` schema). */
+  location: DatabaseLocation;
   settings: EventSettings;
   logger: Logger;
   /** Defaults to storing in the service's database and logging. */
@@ -30,8 +31,8 @@ export interface NotificationsService {
 }
 
 export async function startNotificationsService(options: NotificationsServiceOptions): Promise<NotificationsService> {
-  const { nc, filename, settings, logger } = options;
-  const store = await openNotificationStore({ filename });
+  const { nc, location, settings, logger } = options;
+  const store = await openNotificationStore(location);
   try {
     const subscription = await startSubscription({
       nc,

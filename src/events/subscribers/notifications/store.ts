@@ -1,16 +1,23 @@
 // The notifications database: opening it, and reading a customer's notifications back for the API.
 import type { Kysely } from 'kysely';
-import { migrateToLatest } from '../../../db/migrate.js';
-import { openSqliteDatabase } from '../../../db/sqlite.js';
-import type { SqliteOptions } from '../../../db/sqlite.js';
+import type { DatabaseLocation } from '../../../db/database.js';
+import { emptyUntilCreated, openReadModelDatabase } from '../../../read-models/databases.js';
+import type { ReadModelOpenOptions } from '../../../read-models/databases.js';
 import type { Notification } from './channel.js';
 import { notificationMigrations } from './migrations.js';
 import type { NotificationTables } from './tables.js';
 
-/** Opens (and migrates) the notifications database. */
-export async function openNotificationStore(options: SqliteOptions): Promise<NotificationStore> {
-  const db = openSqliteDatabase<NotificationTables>(options);
-  await migrateToLatest(db, 'notifications', notificationMigrations);
+/** Opens (and, unless read-only on PostgreSQL, migrates) the notifications database: schema `notifications`. */
+export async function openNotificationStore(
+  location: DatabaseLocation,
+  options: ReadModelOpenOptions = {},
+): Promise<NotificationStore> {
+  const { db } = await openReadModelDatabase<NotificationTables>(
+    location,
+    'notifications',
+    notificationMigrations,
+    options,
+  );
   return new NotificationStore(db);
 }
 
@@ -19,14 +26,17 @@ export class NotificationStore {
 
   /** A customer's notifications, newest first (by when the event happened). */
   async listNotifications(customerId: string, limit = 100): Promise<Notification[]> {
-    const rows = await this.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('customer_id', '=', customerId)
-      .orderBy('created_at', 'desc')
-      .orderBy('event_id', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await emptyUntilCreated(
+      this.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('customer_id', '=', customerId)
+        .orderBy('created_at', 'desc')
+        .orderBy('event_id', 'desc')
+        .limit(limit)
+        .execute(),
+      [],
+    );
     return rows.map((r) => ({
       id: r.event_id,
       customerId: r.customer_id,

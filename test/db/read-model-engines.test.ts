@@ -1,0 +1,256 @@
+// The read-model stores on both engines: the same events through the subscribers' handlers read back the same.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
+import { openInventoryStore } from '../../src/activities/inventory/store.js';
+import { InventoryProductCatalogue } from '../../src/api/adapters/inventory-product-catalogue.js';
+import type { ReadModelLocations } from '../../src/read-models/databases.js';
+import { parseEnvelope } from '../../src/events/envelope.js';
+import type { EventEnvelope } from '../../src/events/envelope.js';
+import type { EventMeta } from '../../src/events/subscribers/event-handler.js';
+import { countProcessed } from '../../src/events/subscribers/inbox.js';
+import { storeAndLogChannel } from '../../src/events/subscribers/notifications/channel.js';
+import { NOTIFICATIONS_CONSUMER, notificationsHandler } from '../../src/events/subscribers/notifications/handler.js';
+import { openNotificationStore } from '../../src/events/subscribers/notifications/store.js';
+import { analyticsReadModel } from '../../src/read-models/analytics/model.js';
+import { openAnalyticsReadModel } from '../../src/read-models/analytics/store.js';
+import type { AnalyticsSummary } from '../../src/read-models/analytics/store.js';
+import { readModelBaseDb } from '../../src/read-models/generations.js';
+import { liveReadModelHandler } from '../../src/read-models/live-handler.js';
+import { orderReadModel } from '../../src/read-models/orders/model.js';
+import { openOrderReadModel } from '../../src/read-models/orders/store.js';
+import type { OrderView } from '../../src/read-models/orders/store.js';
+import type { Notification } from '../../src/events/subscribers/notifications/channel.js';
+import { completedOrderEvents, failedOrderEvents, silentLogger } from '../events/nats/fixtures.js';
+import { modelOf } from '../events/subscribers/support.js';
+import { createTestDatabase } from '../support/postgres.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const dir = mkdtempSync(join(tmpdir(), 'order-saga-read-model-engines-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function postgresServerUrl(): string {
+  const url = inject('postgresUrl');
+  if (!url) throw new Error(`the suite's PostgreSQL did not start: ${inject('postgresError')}`);
+  return url;
+}
+
+let files = 0;
+
+interface EngineCase {
+  engine: 'sqlite' | 'postgres';
+  /**
+   * Fresh, empty databases: a SQLite file per store (their bookkeeping tables share names), or one PostgreSQL
+   * database with a schema per store.
+   */
+  freshLocations: () => Promise<ReadModelLocations>;
+}
+
+const engines: EngineCase[] = [
+  {
+    engine: 'sqlite',
+    freshLocations: () => {
+      const prefix = join(dir, `rm-${++files}`);
+      return Promise.resolve({
+        notifications: { url: `sqlite:${prefix}-notifications.sqlite` },
+        analytics: { url: `sqlite:${prefix}-analytics.sqlite` },
+        orders: { url: `sqlite:${prefix}-order-read-model.sqlite` },
+      });
+    },
+  },
+  {
+    engine: 'postgres',
+    freshLocations: async () => {
+      const url = await createTestDatabase(postgresServerUrl());
+      return { notifications: { url }, analytics: { url }, orders: { url } };
+    },
+  },
+];
+
+const opened: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+});
+function track<S extends { close(): Promise<void> }>(store: S): S {
+  opened.push(store);
+  return store;
+}
+
+function metaAt(position: number): EventMeta {
+  return { consumer: 'test', stream: 'ORDERS', streamSeq: position, position, subject: 'orders.x.y', deliveryCount: 1 };
+}
+
+/**
+ * Three customers' orders as the stream would hold them, interleaved: two that complete (one customer has both)
+ * and one that fails after payment and is refunded. Fixed IDs and times, so both engines get identical envelopes.
+ */
+const stream: EventEnvelope[] = (() => {
+  const a = completedOrderEvents('ord-a', 'cus-1', new Date('2026-01-01T10:00:00Z'));
+  const b = failedOrderEvents('ord-b', 'cus-2', new Date('2026-01-01T10:00:01Z'));
+  const c = completedOrderEvents('ord-c', 'cus-1', new Date('2026-01-01T10:00:05Z'));
+  const interleaved: EventEnvelope[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length, c.length); i++) {
+    for (const events of [a, b, c]) {
+      const event = events[i];
+      if (event) interleaved.push(event);
+    }
+  }
+  return interleaved;
+})();
+
+interface ReadBack {
+  notifications: Record<string, Notification[]>;
+  summary: Omit<AnalyticsSummary, 'updatedAt'>;
+  /** Every order, page by page (two a page, through the cursor), and filtered. */
+  pages: OrderView[][];
+  failed: OrderView[];
+  ofCustomer: OrderView[];
+  one: OrderView | undefined;
+  processed: { notifications: number };
+}
+
+/** Applies the stream (then a redelivery of all of it) through the subscribers' handlers and reads everything back. */
+async function applyAndRead(locations: ReadModelLocations): Promise<ReadBack> {
+  const notifications = track(await openNotificationStore(locations.notifications));
+  const analytics = track(await openAnalyticsReadModel(locations.analytics));
+  const orders = track(await openOrderReadModel(locations.orders));
+  const handlers = [
+    notificationsHandler(notifications.db, storeAndLogChannel(silentLogger)),
+    liveReadModelHandler(readModelBaseDb(analytics.db), analyticsReadModel),
+    liveReadModelHandler(readModelBaseDb(orders.db), orderReadModel),
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const [i, envelope] of stream.entries()) {
+      for (const handler of handlers) await handler.handle(parseEnvelope(envelope), metaAt(i + 1));
+    }
+  }
+
+  const pages: OrderView[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await orders.listOrders({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });
+    pages.push(page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return {
+    notifications: {
+      'cus-1': await notifications.listNotifications('cus-1'),
+      'cus-2': await notifications.listNotifications('cus-2'),
+    },
+    summary: modelOf(await analytics.summary()),
+    pages,
+    failed: (await orders.listOrders({ limit: 10, status: 'FAILED' })).items,
+    ofCustomer: (await orders.listOrders({ limit: 10, customerId: 'cus-1' })).items,
+    one: await orders.getOrder('ord-b'),
+    processed: { notifications: await countProcessed(notifications.db, NOTIFICATIONS_CONSUMER) },
+  };
+}
+
+describe('read models on SQLite and PostgreSQL', () => {
+  const results = new Map<string, ReadBack>();
+
+  beforeAll(async () => {
+    for (const { engine, freshLocations } of engines) {
+      results.set(engine, await applyAndRead(await freshLocations()));
+      await Promise.allSettled(opened.splice(0).map((s) => s.close()));
+    }
+  });
+
+  it('read back what the events say on SQLite', () => {
+    const sqlite = results.get('sqlite')!;
+    expect(sqlite.pages.flat().map((o) => o.orderId)).toEqual(['ord-c', 'ord-b', 'ord-a']);
+    expect(sqlite.pages.map((p) => p.length)).toEqual([2, 1]);
+    expect(sqlite.failed.map((o) => o.orderId)).toEqual(['ord-b']);
+    expect(sqlite.ofCustomer.map((o) => o.orderId)).toEqual(['ord-c', 'ord-a']);
+    expect(sqlite.one).toMatchObject({
+      status: 'FAILED',
+      total: 1_000,
+      currency: 'USD',
+      failure: { code: 'OutOfStock' },
+    });
+    expect(sqlite.summary.orders).toEqual({ total: 3, byStatus: { COMPLETED: 2, FAILED: 1 } });
+    expect(sqlite.summary.revenue).toEqual({
+      EUR: { captured: 7_500, refunded: 0, net: 7_500 },
+      USD: { captured: 1_000, refunded: 1_000, net: 0 },
+    });
+    expect(sqlite.summary.eventsProcessed).toBe(stream.length);
+    expect(Object.keys(sqlite.summary.stepDurations).length).toBeGreaterThan(0);
+    expect(sqlite.notifications['cus-2']).toHaveLength(5);
+    expect(sqlite.processed.notifications).toBe(stream.length);
+  });
+
+  it('are equal on PostgreSQL, numbers as numbers', () => {
+    const postgres = results.get('postgres')!;
+    expect(postgres).toEqual(results.get('sqlite'));
+    expect(typeof postgres.summary.eventsProcessed).toBe('number');
+    expect(typeof postgres.summary.orders.byStatus.COMPLETED).toBe('number');
+  });
+});
+
+describe.each(engines)('a read-only reader on $engine', ({ freshLocations }) => {
+  it('answers empty before the writers have created the read models, then reads what they wrote', async () => {
+    const locations = await freshLocations();
+    const notifications = track(await openNotificationStore(locations.notifications, { readOnly: true }));
+    const analytics = track(await openAnalyticsReadModel(locations.analytics, { readOnly: true }));
+    const orders = track(await openOrderReadModel(locations.orders, { readOnly: true }));
+    expect(await notifications.listNotifications('cus-1')).toEqual([]);
+    expect(await orders.listOrders({ limit: 10 })).toEqual({ items: [] });
+    expect(await orders.getOrder('ord-a')).toBeUndefined();
+    expect((await analytics.summary()).eventsProcessed).toBe(0);
+
+    const written = await applyAndRead(locations);
+    expect((await notifications.listNotifications('cus-1')).length).toBe(written.notifications['cus-1']!.length);
+    expect((await orders.listOrders({ limit: 10 })).items).toEqual(written.pages.flat());
+    expect(modelOf(await analytics.summary())).toEqual(written.summary);
+  });
+});
+
+describe("compose's PostgreSQL roles (deploy/postgres/init.sql)", () => {
+  it('let the subscribers migrate and write their schemas, and the API only read them and the products', async () => {
+    const database = await createTestDatabase(postgresServerUrl(), 'init_sql');
+    const admin = new pg.Client({ connectionString: database });
+    await admin.connect();
+    try {
+      // Roles are global to the server: this suite's server is throwaway and this is the only test that makes them.
+      await admin.query(readFileSync(join(root, 'deploy/postgres/init.sql'), 'utf8'));
+    } finally {
+      await admin.end();
+    }
+    const as = (role: string) => {
+      const url = new URL(database);
+      url.username = role;
+      url.password = role;
+      return { url: url.toString() };
+    };
+    const inventory = track(await openInventoryStore(as('inventory')));
+    await inventory.seed(demoCatalogue, '2026-01-01T00:00:00.000Z');
+    const written = await applyAndRead({
+      notifications: as('notifications'),
+      analytics: as('analytics'),
+      orders: as('analytics'),
+    });
+
+    const api = as('api');
+    const orders = track(await openOrderReadModel(api, { readOnly: true }));
+    const analytics = track(await openAnalyticsReadModel(api, { readOnly: true }));
+    const notifications = track(await openNotificationStore(api, { readOnly: true }));
+    expect((await orders.listOrders({ limit: 10 })).items).toEqual(written.pages.flat());
+    expect(modelOf(await analytics.summary())).toEqual(written.summary);
+    expect(await notifications.listNotifications('cus-2')).toEqual(written.notifications['cus-2']);
+    const catalogue = new InventoryProductCatalogue(api);
+    try {
+      expect(await catalogue.listProducts()).toHaveLength(demoCatalogue.length);
+    } finally {
+      await catalogue.close();
+    }
+    await expect(
+      sql`delete from order_read_model.orders`.execute(orders.db),
+      'the API role cannot write',
+    ).rejects.toThrow(/permission denied/);
+  });
+});
