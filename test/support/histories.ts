@@ -1,4 +1,5 @@
-// Records workflow histories as committed JSON fixtures and loads them back for the replay test.
+// Records workflow histories as committed JSON fixtures, one folder per release, and loads every release's back.
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +8,15 @@ import proto from '@temporalio/proto';
 
 const { History } = proto.temporal.api.history.v1;
 
-export const historiesDir = fileURLToPath(new URL('../workflows/histories/', import.meta.url));
+/** `test/workflows/histories/<release>/<scenario>.json`: a release's folder is only ever added to. */
+export const historiesRoot = fileURLToPath(new URL('../workflows/histories/', import.meta.url));
 
-/** Set `RECORD_HISTORIES=1` to rewrite the fixtures after an intended change to the workflow's commands. */
+/** The release being built: the `version` of package.json, bumped with every change to the workflow. */
+export const currentRelease: string = (
+  JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }
+).version;
+
+/** Set `RECORD_HISTORIES=1` to add the current release's histories (existing files are never rewritten). */
 export const recordingHistories = process.env.RECORD_HISTORIES === '1';
 
 /**
@@ -20,21 +27,65 @@ export const recordingHistories = process.env.RECORD_HISTORIES === '1';
  */
 const jsonOptions = { longs: String, enums: String, bytes: String };
 
-/** Writes the finished workflow's history as `<name>.json` when recording; otherwise does nothing. */
+/**
+ * When recording, writes the finished workflow's history as `<release>/<name>.json`, unless that file exists:
+ * a recorded history is evidence of what a released worker did, so re-recording it would erase the only
+ * proof that old runs still replay. A changed workflow gets a new release (package.json `version`) and its
+ * histories land in that release's folder beside the old ones.
+ */
 export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
   if (!recordingHistories) return;
+  const dir = join(historiesRoot, currentRelease);
+  const file = join(dir, `${name}.json`);
+  if (existsSync(file)) return;
   const history = History.fromObject(await handle.fetchHistory());
-  await mkdir(historiesDir, { recursive: true });
-  await writeFile(join(historiesDir, `${name}.json`), `${JSON.stringify(History.toObject(history, jsonOptions))}\n`);
+  await mkdir(dir, { recursive: true });
+  await writeFile(file, `${JSON.stringify(History.toObject(history, jsonOptions))}\n`, { flag: 'wx' });
 }
 
-/** Every committed history, named by its file, ready for `Worker.runReplayHistories`. */
+/** The release folders that hold histories, oldest first (by semantic version). */
+export async function historyReleases(): Promise<string[]> {
+  const entries = await readdir(historiesRoot, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && /^\d+\.\d+\.\d+$/.test(e.name))
+    .map((e) => e.name)
+    .sort(compareReleases);
+}
+
+/**
+ * Releases no longer served: every run they started has closed, so their histories are kept (never edited)
+ * but no longer replayed. Listed one per line in `retired.txt` as `<release> <reason>`; the file is only
+ * appended to (the append-only test checks that too), so retiring a release is an explicit, reviewed line.
+ */
+export async function retiredReleases(): Promise<Set<string>> {
+  const file = join(historiesRoot, 'retired.txt');
+  if (!existsSync(file)) return new Set();
+  const lines = (await readFile(file, 'utf8')).split('\n').map((l) => l.trim());
+  return new Set(lines.filter((l) => l !== '' && !l.startsWith('#')).map((l) => l.split(/\s+/)[0] ?? ''));
+}
+
+/** Every committed history of every release still served, named `<release>/<scenario>`, for `Worker.runReplayHistories`. */
 export async function loadHistories(): Promise<HistoryAndWorkflowId[]> {
-  const files = (await readdir(historiesDir)).filter((f) => f.endsWith('.json')).sort();
-  return Promise.all(
-    files.map(async (file) => ({
-      workflowId: file.replace(/\.json$/, ''),
-      history: History.fromObject(JSON.parse(await readFile(join(historiesDir, file), 'utf8')) as object),
-    })),
-  );
+  const loaded: HistoryAndWorkflowId[] = [];
+  const retired = await retiredReleases();
+  for (const release of (await historyReleases()).filter((r) => !retired.has(r))) {
+    const dir = join(historiesRoot, release);
+    const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    for (const file of files) {
+      const json = JSON.parse(await readFile(join(dir, file), 'utf8')) as object;
+      loaded.push({ workflowId: `${release}/${file.replace(/\.json$/, '')}`, history: History.fromObject(json) });
+    }
+  }
+  return loaded;
+}
+
+/** Orders `1.2.10` after `1.2.9`. */
+export function compareReleases(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

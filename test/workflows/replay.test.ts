@@ -10,7 +10,7 @@ describe('orderSaga replay', () => {
   // them would race the writers; run the suite again without the flag to check the new recordings.
   it.skipIf(recordingHistories)('replays every recorded history without a determinism error', async () => {
     const histories = await loadHistories();
-    expect(histories.length).toBeGreaterThanOrEqual(12);
+    expect(histories.length).toBeGreaterThanOrEqual(14);
 
     const results: ReplayResult[] = [];
     for await (const result of Worker.runReplayHistories({ workflowsPath }, histories)) results.push(result);
