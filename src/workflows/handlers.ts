@@ -2,6 +2,7 @@
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
 import type { OrderState } from '../shared/order-state.js';
 import { isTerminal } from '../shared/order-status.js';
+import { pricingFinished } from '../shared/saga-steps.js';
 import type { OrderStatus } from '../shared/order-status.js';
 import {
   approveUpdate,
@@ -128,10 +129,4 @@ function checkReason(input: unknown): void {
   if (reason !== undefined && (typeof reason !== 'string' || reason.length > maxReasonLength)) {
     throw new Error(`reason must be a string of at most ${maxReasonLength} characters`);
   }
-}
-
-/** Pricing is over once its step has an outcome, or once the order has moved on (or ended) for any reason. */
-function pricingFinished(order: OrderState): boolean {
-  const pricing = order.steps.find((s) => s.name === 'priceOrder');
-  return order.status !== 'PENDING' || (pricing !== undefined && pricing.outcome !== 'running');
 }

@@ -1,20 +1,12 @@
 // Runs one forward step of the saga: records its outcome on the order and forgets its undo when it was refused.
 import type { StepName, StepRecord } from '../shared/order-state.js';
+import { undoOf } from '../shared/saga-steps.js';
 import { summarizeFailure } from './failures.js';
 import type { FailureSummary } from './failures.js';
 import type { OrderRecord } from './order-record.js';
 import type { Saga } from './saga.js';
 
 export type StepResult<T> = { ok: true; value: T } | { ok: false; failure: FailureSummary };
-
-/** Each forward step's undo; pricing and the post-shipment commit have none. */
-const undoOf = {
-  priceOrder: undefined,
-  chargePayment: 'refundPayment',
-  reserveInventory: 'releaseInventory',
-  createShipment: 'cancelShipment',
-  commitReservation: undefined,
-} as const;
 
 /**
  * Returns failures as values so the saga reads as a sequence of decisions rather than nested try/catch.
@@ -36,7 +28,7 @@ export function stepRunner(record: OrderRecord, saga: Saga) {
     } catch (error) {
       const failure = summarizeFailure(error);
       record.stepFailed(stepRecord, failure);
-      const undo = undoOf[name];
+      const undo = undoOf(name);
       if (failure.business && undo) saga.discard(undo);
       return { ok: false, failure };
     }

@@ -1,6 +1,6 @@
 // A compensation that ran before its forward step (a stalled attempt outliving the step's deadline) leaves a tombstone, so the late step takes no effect.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { forwardStepKey } from '../../src/activities/idempotency.js';
+import { forwardStepKey } from '../../src/activities/step-context.js';
 import { createInventoryActivities } from '../../src/activities/inventory/activities.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import type { InventoryStore, KyselyInventoryStore } from '../../src/activities/inventory/store.js';

@@ -48,7 +48,7 @@ export const inventoryMigrations: Record<string, Migration> = {
   },
   /**
    * `tombstone` = 1 marks the row releaseInventory stores under reserveInventory's key when it finds nothing reserved, so a
-   * late reserveInventory attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   * late reserveInventory attempt cannot take effect after its compensation ran (see src/activities/step-context.ts).
    */
   '0002-add-tombstone': {
     async up(db) {

@@ -5,7 +5,7 @@ import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { currentStep } from '../idempotency.js';
+import { currentStep } from '../step-context.js';
 
 export interface OrderActivityDeps {
   publisher: EventPublisher;

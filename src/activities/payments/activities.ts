@@ -12,7 +12,7 @@ import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../idempotency.js';
+import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../step-context.js';
 import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } from './errors.js';
 import { authorizeCharge } from './gateway.js';
 import type { Charge, PaymentStore } from './store.js';

@@ -28,7 +28,7 @@ export const paymentMigrations: Record<string, Migration> = {
   },
   /**
    * `tombstone` = 1 marks the row refundPayment stores under chargePayment's key when it finds no charge to refund, so a
-   * late chargePayment attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   * late chargePayment attempt cannot take effect after its compensation ran (see src/activities/step-context.ts).
    */
   '0002-add-tombstone': {
     async up(db) {

@@ -12,7 +12,7 @@ import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../idempotency.js';
+import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../step-context.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';

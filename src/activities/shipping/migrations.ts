@@ -26,7 +26,7 @@ export const shippingMigrations: Record<string, Migration> = {
   },
   /**
    * `tombstone` = 1 marks the row cancelShipment stores under createShipment's key when it finds no shipment to cancel, so a
-   * late createShipment attempt cannot take effect after its compensation ran (see src/activities/idempotency.ts).
+   * late createShipment attempt cannot take effect after its compensation ran (see src/activities/step-context.ts).
    */
   '0002-add-tombstone': {
     async up(db) {

@@ -12,6 +12,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { orderWorkflowId } from '../../shared/order.js';
 import type { PlaceOrderInput } from '../../shared/order.js';
 import type { OrderState } from '../../shared/order-state.js';
+import { pricingFinished } from '../../shared/saga-steps.js';
 import { confirmPlacementUpdate, getStateQuery } from '../../workflows/definitions.js';
 import type { ReasonInput } from '../../workflows/definitions.js';
 import type { OrderSagaInput, OrderSagaSettings } from '../../workflows/order-saga-input.js';
@@ -204,12 +205,6 @@ export class OrderWorkflows {
 
 /** How often a replayed placement re-reads the state while the workflow is still pricing. */
 const replayPollMs = 100;
-
-/** The condition the workflow's `confirmPlacement` handler waits for (src/workflows/handlers.ts), read from a query. */
-function pricingFinished(state: OrderState): boolean {
-  const pricing = state.steps.find((s) => s.name === 'priceOrder');
-  return state.status !== 'PENDING' || (pricing !== undefined && pricing.outcome !== 'running');
-}
 
 function unavailable(message: string, cause: unknown): ApiError {
   return new ApiError('UNAVAILABLE', message, undefined, { cause });

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { FailureTypes } from '../../shared/failure-types.js';
 import type { OrderState } from '../../shared/order-state.js';
+import { pricingOf } from '../../shared/saga-steps.js';
 import type { AppDeps } from '../deps.js';
 import type { AppEnv } from '../app-env.js';
 import { ApiError, validationHook } from '../errors.js';
@@ -88,7 +89,7 @@ const pricingRefusals: Readonly<Record<string, 'UNKNOWN_SKU' | 'INVALID_QUANTITY
 };
 
 function pricingRefusal(state: OrderState): ApiError | undefined {
-  const pricing = state.steps.find((s) => s.name === 'priceOrder');
+  const pricing = pricingOf(state);
   const code = pricing?.outcome === 'failed' ? pricingRefusals[pricing.failure?.code ?? ''] : undefined;
   if (code === undefined) return undefined;
   return new ApiError(code, pricing?.failure?.message ?? 'The order was refused', { orderId: state.orderId });

@@ -1,6 +1,6 @@
 // The idempotency key derivation shared by every activity.
 import { describe, expect, it } from 'vitest';
-import { currentStep, idempotencyKey } from '../../src/activities/idempotency.js';
+import { currentStep, idempotencyKey } from '../../src/activities/step-context.js';
 import { runActivity } from './activity-env.js';
 
 describe('currentStep', () => {

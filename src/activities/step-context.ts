@@ -1,6 +1,8 @@
-// Derives the idempotency key (and the rest of what an activity needs to know about its step) from Temporal.
+// The running step as an activity sees it (workflow, step, attempt), and the idempotency keys derived from it.
 import { Context } from '@temporalio/activity';
 import { FailureTypes } from '../shared/failure-types.js';
+import type { CompensationName } from '../shared/order-state.js';
+import { stepUndoneBy } from '../shared/saga-steps.js';
 import { BusinessError } from './business-error.js';
 
 /** Where the running activity sits in its workflow. */
@@ -43,22 +45,13 @@ export function idempotencyKey(workflowId: string, activityType: string): string
   return `${workflowId}:${activityType}`;
 }
 
-/** Each compensation, and the forward step whose effect it undoes. */
-const undoneBy = {
-  refundPayment: 'chargePayment',
-  releaseInventory: 'reserveInventory',
-  cancelShipment: 'createShipment',
-} as const;
-
-export type CompensationActivity = keyof typeof undoneBy;
-
 /**
  * The idempotency key of the forward step that `compensation` undoes, in the same workflow. A compensation that
  * finds nothing to undo stores a tombstone under this key, so a late or retried attempt of the forward step finds
  * its key taken and does nothing (see {@link StepAlreadyCompensatedError}).
  */
-export function forwardStepKey(workflowId: string, compensation: CompensationActivity): string {
-  return idempotencyKey(workflowId, undoneBy[compensation]);
+export function forwardStepKey(workflowId: string, compensation: CompensationName): string {
+  return idempotencyKey(workflowId, stepUndoneBy(compensation));
 }
 
 /**
