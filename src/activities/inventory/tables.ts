@@ -31,7 +31,7 @@ export interface ReservationsTable {
   committed_at: string | null;
   /**
    * 1 for a tombstone: releaseInventory found nothing reserved and took the reservation's key (status `released`,
-   * no lines), so a late reserveInventory attempt cannot reserve any more. Holds no stock; settling skips it.
+   * no lines), so a late reserveInventory attempt cannot reserve any more. Holds no stock; release and commit skip it.
    */
   tombstone: number;
 }

@@ -1,9 +1,12 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import type { Money } from '../../shared/order.js';
+import { findByKey, insertOrGet, latestOfOrder } from '../step-rows.js';
+import { tombstoneOrRace } from '../tombstone.js';
+import type { TombstoneSpec, UndoInput } from '../tombstone.js';
 import { paymentMigrations } from './migrations.js';
 import type { ChargeStatus, ChargesTable, PaymentTables } from './tables.js';
 
@@ -38,17 +41,8 @@ export interface NewCharge {
   at: string;
 }
 
-export interface RefundInput {
-  orderId: string;
-  /** The refund's own key: a retry with it replays the outcome. */
-  idempotencyKey: string;
-  /**
-   * The key of the charge step this refund undoes. With nothing to refund, a tombstone is stored under it (in the
-   * same transaction as the lookup), so a charge attempt that arrives later finds its key taken and charges nothing.
-   */
-  forwardKey?: string;
-  at: string;
-}
+/** `forwardKey` is the charge step's: with nothing to refund, a later charge attempt finds it taken and charges nothing. */
+export type RefundInput = UndoInput;
 
 export type RefundOutcome =
   /** The order has no captured charge: nothing to refund. */
@@ -83,11 +77,7 @@ export class KyselyPaymentStore implements PaymentStore {
   constructor(private readonly db: Kysely<PaymentTables>) {}
 
   async findChargeByKey(idempotencyKey: string): Promise<Charge | undefined> {
-    const row = await this.db
-      .selectFrom('charges')
-      .selectAll()
-      .where('idempotency_key', '=', idempotencyKey)
-      .executeTakeFirst();
+    const row = await findByKey(this.db, 'charges', idempotencyKey);
     return row && toCharge(row);
   }
 
@@ -105,38 +95,31 @@ export class KyselyPaymentStore implements PaymentStore {
 
   async recordCharge(charge: NewCharge): Promise<Charge> {
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('charges')
-        .values({
-          payment_id: charge.paymentId,
-          idempotency_key: charge.idempotencyKey,
-          order_id: charge.orderId,
-          customer_id: charge.customerId,
-          amount: charge.amount.amount,
-          currency: charge.amount.currency,
-          status: charge.status,
-          failure_code: charge.failure?.code ?? null,
-          failure_message: charge.failure?.message ?? null,
-          refund_blocked: charge.refundBlocked ? 1 : 0,
-          created_at: charge.at,
-          refund_key: null,
-          refunded_at: null,
-          tombstone: 0,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('charges')
-        .selectAll()
-        .where('idempotency_key', '=', charge.idempotencyKey)
-        .executeTakeFirstOrThrow();
+      const row = await insertOrGet(trx, 'charges', {
+        payment_id: charge.paymentId,
+        idempotency_key: charge.idempotencyKey,
+        order_id: charge.orderId,
+        customer_id: charge.customerId,
+        amount: charge.amount.amount,
+        currency: charge.amount.currency,
+        status: charge.status,
+        failure_code: charge.failure?.code ?? null,
+        failure_message: charge.failure?.message ?? null,
+        refund_blocked: charge.refundBlocked ? 1 : 0,
+        created_at: charge.at,
+        refund_key: null,
+        refunded_at: null,
+        tombstone: 0,
+      });
       return toCharge(row);
     });
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      const row = (await refundableCharge(trx, input.orderId)) ?? (await this.tombstoneOrRace(trx, input));
+      const row =
+        (await latestOfOrder(trx, 'charges', input.orderId, ['captured', 'refunded'])) ??
+        (await tombstoneOrRace(trx, chargeTombstone, input));
       if (row === undefined) return { kind: 'none' };
       if (row.status === 'refunded') {
         return { kind: 'refunded', charge: toCharge(row), applied: row.refund_key === input.idempotencyKey };
@@ -151,45 +134,6 @@ export class KyselyPaymentStore implements PaymentStore {
         .executeTakeFirstOrThrow();
       return { kind: 'refunded', charge: toCharge(refunded), applied: true };
     });
-  }
-
-  /**
-   * With nothing to refund, takes the charge step's key with a tombstone (ON CONFLICT DO NOTHING). If the key is
-   * already taken, a charge may have committed since the lookup (on PostgreSQL the insert waited for it): that row
-   * is returned when it still needs refunding, so the refund cannot miss a charge that raced it.
-   */
-  private async tombstoneOrRace(trx: Trx, input: RefundInput): Promise<Selectable<ChargesTable> | undefined> {
-    if (input.forwardKey === undefined) return undefined;
-    const inserted = await trx
-      .insertInto('charges')
-      .values({
-        payment_id: `void_${input.forwardKey}`,
-        idempotency_key: input.forwardKey,
-        order_id: input.orderId,
-        customer_id: '',
-        amount: 0,
-        // ISO 4217's code for "no currency".
-        currency: 'XXX',
-        status: 'refunded',
-        failure_code: null,
-        failure_message: null,
-        refund_blocked: 0,
-        created_at: input.at,
-        refund_key: input.idempotencyKey,
-        refunded_at: input.at,
-        tombstone: 1,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('idempotency_key')
-      .executeTakeFirst();
-    if (inserted !== undefined) return undefined;
-    const taken = await trx
-      .selectFrom('charges')
-      .selectAll()
-      .where('idempotency_key', '=', input.forwardKey)
-      .executeTakeFirst();
-    const refundable = taken?.tombstone === 0 && (taken.status === 'captured' || taken.status === 'refunded');
-    return refundable ? taken : undefined;
   }
 
   async unblockRefund(orderId: string): Promise<boolean> {
@@ -208,19 +152,27 @@ export class KyselyPaymentStore implements PaymentStore {
   }
 }
 
-type Trx = Transaction<PaymentTables>;
-
-/** The order's newest captured or refunded charge; tombstones are not charges. */
-function refundableCharge(trx: Trx, orderId: string): Promise<Selectable<ChargesTable> | undefined> {
-  return trx
-    .selectFrom('charges')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .where('status', 'in', ['captured', 'refunded'])
-    .where('tombstone', '=', 0)
-    .orderBy('created_at', 'desc')
-    .executeTakeFirst();
-}
+/**
+ * A refund that found no charge takes the charge's key with a refunded, zero-amount row. A charge that raced it is
+ * the refund's to handle when captured or refunded, as a charge found by order would be.
+ */
+const chargeTombstone: TombstoneSpec<PaymentTables, 'charges'> = {
+  table: 'charges',
+  columns: (input, forwardKey) => ({
+    payment_id: `void_${forwardKey}`,
+    customer_id: '',
+    amount: 0,
+    // ISO 4217's code for "no currency".
+    currency: 'XXX',
+    status: 'refunded',
+    failure_code: null,
+    failure_message: null,
+    refund_blocked: 0,
+    refund_key: input.idempotencyKey,
+    refunded_at: input.at,
+  }),
+  stillToUndo: (taken) => taken.status === 'captured' || taken.status === 'refunded',
+};
 
 function toCharge(row: Selectable<ChargesTable>): Charge {
   const charge: Charge = {

@@ -1,8 +1,11 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import { migrateToLatest } from '../../db/migrate.js';
+import { findByKey, insertOrGet, latestOfOrder } from '../step-rows.js';
+import { tombstoneOrRace } from '../tombstone.js';
+import type { TombstoneSpec, UndoInput } from '../tombstone.js';
 import { shippingMigrations } from './migrations.js';
 import type { ShipmentStatus, ShipmentsTable, ShippingTables } from './tables.js';
 
@@ -35,17 +38,8 @@ export interface NewShipment {
   at: string;
 }
 
-export interface CancelShipmentInput {
-  orderId: string;
-  /** The cancellation's own key: a retry with it replays the outcome. */
-  idempotencyKey: string;
-  /**
-   * The key of the shipment step this cancellation undoes. With no shipment to cancel, a tombstone is stored under
-   * it (in the same transaction as the lookup), so a createShipment attempt that arrives later ships nothing.
-   */
-  forwardKey?: string;
-  at: string;
-}
+/** `forwardKey` is the shipment step's: with no shipment to cancel, a later createShipment attempt ships nothing. */
+export type CancelShipmentInput = UndoInput;
 
 /** `applied` is true when this idempotency key cancelled the shipment (now or on an earlier attempt). */
 export interface CancelOutcome {
@@ -75,50 +69,31 @@ export class KyselyShippingStore implements ShippingStore {
   constructor(private readonly db: Kysely<ShippingTables>) {}
 
   async findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined> {
-    const row = await this.db
-      .selectFrom('shipments')
-      .selectAll()
-      .where('idempotency_key', '=', idempotencyKey)
-      .executeTakeFirst();
+    const row = await findByKey(this.db, 'shipments', idempotencyKey);
     return row && toShipment(row);
   }
 
   async findShipmentByOrder(orderId: string): Promise<Shipment | undefined> {
-    const row = await this.db
-      .selectFrom('shipments')
-      .selectAll()
-      .where('order_id', '=', orderId)
-      .where('tombstone', '=', 0)
-      .orderBy('created_at', 'desc')
-      .executeTakeFirst();
+    const row = await latestOfOrder(this.db, 'shipments', orderId);
     return row && toShipment(row);
   }
 
   async createShipment(shipment: NewShipment): Promise<Shipment> {
     return this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('shipments')
-        .values({
-          shipment_id: shipment.shipmentId,
-          idempotency_key: shipment.idempotencyKey,
-          order_id: shipment.orderId,
-          carrier: shipment.carrier,
-          tracking_number: shipment.trackingNumber,
-          country: shipment.country,
-          item_count: shipment.itemCount,
-          status: 'created',
-          created_at: shipment.at,
-          cancel_key: null,
-          cancelled_at: null,
-          tombstone: 0,
-        })
-        .onConflict((oc) => oc.column('idempotency_key').doNothing())
-        .execute();
-      const row = await trx
-        .selectFrom('shipments')
-        .selectAll()
-        .where('idempotency_key', '=', shipment.idempotencyKey)
-        .executeTakeFirstOrThrow();
+      const row = await insertOrGet(trx, 'shipments', {
+        shipment_id: shipment.shipmentId,
+        idempotency_key: shipment.idempotencyKey,
+        order_id: shipment.orderId,
+        carrier: shipment.carrier,
+        tracking_number: shipment.trackingNumber,
+        country: shipment.country,
+        item_count: shipment.itemCount,
+        status: 'created',
+        created_at: shipment.at,
+        cancel_key: null,
+        cancelled_at: null,
+        tombstone: 0,
+      });
       return toShipment(row);
     });
   }
@@ -126,13 +101,8 @@ export class KyselyShippingStore implements ShippingStore {
   async cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome> {
     return this.db.transaction().execute(async (trx) => {
       const row =
-        (await trx
-          .selectFrom('shipments')
-          .selectAll()
-          .where('order_id', '=', input.orderId)
-          .where('tombstone', '=', 0)
-          .orderBy('created_at', 'desc')
-          .executeTakeFirst()) ?? (await this.tombstoneOrRace(trx, input));
+        (await latestOfOrder(trx, 'shipments', input.orderId)) ??
+        (await tombstoneOrRace(trx, shipmentTombstone, input));
       if (row === undefined) return { applied: false };
       if (row.status === 'cancelled') {
         return row.cancel_key === input.idempotencyKey
@@ -150,49 +120,28 @@ export class KyselyShippingStore implements ShippingStore {
     });
   }
 
-  /**
-   * With no shipment to cancel, takes the shipment step's key with a tombstone (ON CONFLICT DO NOTHING). If the key
-   * is already taken, a shipment may have committed since the lookup (on PostgreSQL the insert waited for it): that
-   * row is returned, so the cancellation cannot miss a shipment that raced it.
-   */
-  private async tombstoneOrRace(trx: Trx, input: CancelShipmentInput): Promise<Selectable<ShipmentsTable> | undefined> {
-    if (input.forwardKey === undefined) return undefined;
-    const voidId = `void_${input.forwardKey}`;
-    const inserted = await trx
-      .insertInto('shipments')
-      .values({
-        shipment_id: voidId,
-        idempotency_key: input.forwardKey,
-        order_id: input.orderId,
-        carrier: '',
-        // Unique and NOT NULL, and no carrier's format: it can never collide with a real tracking number.
-        tracking_number: voidId,
-        country: '',
-        item_count: 0,
-        status: 'cancelled',
-        created_at: input.at,
-        cancel_key: input.idempotencyKey,
-        cancelled_at: input.at,
-        tombstone: 1,
-      })
-      .onConflict((oc) => oc.doNothing())
-      .returning('idempotency_key')
-      .executeTakeFirst();
-    if (inserted !== undefined) return undefined;
-    const taken = await trx
-      .selectFrom('shipments')
-      .selectAll()
-      .where('idempotency_key', '=', input.forwardKey)
-      .executeTakeFirst();
-    return taken?.tombstone === 0 ? taken : undefined;
-  }
-
   async close(): Promise<void> {
     await this.db.destroy();
   }
 }
 
-type Trx = Transaction<ShippingTables>;
+/** A cancellation that found no shipment takes the shipment's key with a cancelled row that holds no parcel. */
+const shipmentTombstone: TombstoneSpec<ShippingTables, 'shipments'> = {
+  table: 'shipments',
+  columns: (input, forwardKey) => ({
+    shipment_id: `void_${forwardKey}`,
+    carrier: '',
+    // Unique and NOT NULL, and no carrier's format: it can never collide with a real tracking number.
+    tracking_number: `void_${forwardKey}`,
+    country: '',
+    item_count: 0,
+    status: 'cancelled',
+    cancel_key: input.idempotencyKey,
+    cancelled_at: input.at,
+  }),
+  // Any shipment that raced the cancellation is the cancellation's to handle, as one found by order would be.
+  stillToUndo: () => true,
+};
 
 function toShipment(row: Selectable<ShipmentsTable>): Shipment {
   const shipment: Shipment = {

@@ -1,0 +1,193 @@
+// An order's reservation: reserving its lines all-or-nothing, then moving it (and its stock) to released or committed.
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { OrderLineInput } from '../../shared/order.js';
+import { findByKey, getByKey, insertUnlessTaken, latestOfOrder } from '../step-rows.js';
+import { tombstoneOrRace } from '../tombstone.js';
+import type { TombstoneSpec, UndoInput } from '../tombstone.js';
+import { UnknownSkuError } from './errors.js';
+import { moveStock } from './stock.js';
+import type { InventoryTables, ReservationStatus, ReservationsTable } from './tables.js';
+
+export interface ReservationLine {
+  sku: string;
+  quantity: number;
+  availableBefore: number;
+}
+
+export interface Reservation {
+  reservationId: string;
+  idempotencyKey: string;
+  orderId: string;
+  status: ReservationStatus;
+  lines: ReservationLine[];
+  createdAt: string;
+  releasedAt?: string;
+  committedAt?: string;
+  /**
+   * Set on the tombstone `release` leaves under the reservation's key when it found nothing reserved: it holds no
+   * lines and no stock, and `reserveInventory` must not reserve under this key any more.
+   */
+  tombstone?: true;
+}
+
+export interface NewReservation {
+  reservationId: string;
+  idempotencyKey: string;
+  orderId: string;
+  /** Already normalized: one line per SKU. */
+  lines: OrderLineInput[];
+  at: string;
+}
+
+/** A move of the order's reservation to released or committed: the order, the move's own key, and when. */
+export type ReservationMoveInput = Omit<UndoInput, 'forwardKey'>;
+
+/** `forwardKey` is the reservation step's: with nothing reserved, a later reserveInventory attempt reserves nothing. */
+export type ReleaseInput = UndoInput;
+
+/** What a reservation move did; `applied` is true when this idempotency key made it (now or before). */
+export interface ReservationMoveOutcome {
+  applied: boolean;
+  reservation?: Reservation;
+}
+
+type Db = Kysely<InventoryTables>;
+type Trx = Transaction<InventoryTables>;
+
+export async function findReservationByKey(db: Db, idempotencyKey: string): Promise<Reservation | undefined> {
+  return db.transaction().execute(async (trx) => {
+    const row = await findByKey(trx, 'reservations', idempotencyKey);
+    return row && loadReservation(trx, row);
+  });
+}
+
+/**
+ * Reserves every line or none, in one transaction, and returns the stored reservation: `reserved`, or `rejected`
+ * when a line is short. A key that already has a reservation returns it unchanged. Throws UnknownSku (nothing
+ * stored) for SKUs not in the catalogue.
+ */
+export async function reserve(db: Db, input: NewReservation): Promise<Reservation> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await findByKey(trx, 'reservations', input.idempotencyKey);
+    if (existing !== undefined) return loadReservation(trx, existing);
+
+    const skus = input.lines.map((l) => l.sku);
+    const products = await trx.selectFrom('products').select(['sku', 'available']).where('sku', 'in', skus).execute();
+    const available = new Map(products.map((p) => [p.sku, p.available]));
+    const unknown = skus.filter((sku) => !available.has(sku));
+    if (unknown.length > 0) throw new UnknownSkuError(unknown);
+
+    const lines = input.lines.map((l) => ({ ...l, availableBefore: available.get(l.sku) ?? 0 }));
+    const short = lines.some((l) => l.availableBefore < l.quantity);
+    const row: Selectable<ReservationsTable> = {
+      reservation_id: input.reservationId,
+      idempotency_key: input.idempotencyKey,
+      order_id: input.orderId,
+      status: short ? 'rejected' : 'reserved',
+      created_at: input.at,
+      release_key: null,
+      released_at: null,
+      commit_key: null,
+      committed_at: null,
+      tombstone: 0,
+    };
+    if (!(await insertUnlessTaken(trx, 'reservations', row))) {
+      // The key was taken since the lookup (on PostgreSQL the insert waited for that transaction): a concurrent
+      // attempt's reservation, or the tombstone of a release that found nothing. Either way, reserve nothing here.
+      return loadReservation(trx, await getByKey(trx, 'reservations', input.idempotencyKey));
+    }
+    await trx
+      .insertInto('reservation_lines')
+      .values(
+        lines.map((l, i) => ({
+          reservation_id: input.reservationId,
+          line_no: i + 1,
+          sku: l.sku,
+          quantity: l.quantity,
+          available_before: l.availableBefore,
+        })),
+      )
+      .execute();
+    if (!short) await moveStock(trx, lines, 'available', 'reserved', input.at);
+    return toReservation(row, lines);
+  });
+}
+
+/**
+ * Moves the order's `reserved` reservation to `target` and its stock with it. A reservation already in
+ * `target` reports `applied` only if this key put it there, so a retried compensation replays its result.
+ * A release that finds nothing leaves a tombstone under `forwardKey` (see {@link tombstoneOrRace}).
+ */
+export async function moveReservation(
+  db: Db,
+  input: ReleaseInput,
+  target: 'released' | 'committed',
+): Promise<ReservationMoveOutcome> {
+  const keyColumn = target === 'released' ? 'release_key' : 'commit_key';
+  const atColumn = target === 'released' ? 'released_at' : 'committed_at';
+  return db.transaction().execute(async (trx) => {
+    const row =
+      (await latestOfOrder(trx, 'reservations', input.orderId, ['reserved', target])) ??
+      (target === 'released' ? await tombstoneOrRace(trx, reservationTombstone, input) : undefined);
+    if (row === undefined) return { applied: false };
+    if (row.status === target) {
+      const applied = row[keyColumn] === input.idempotencyKey;
+      return applied ? { applied, reservation: await loadReservation(trx, row) } : { applied };
+    }
+    const updated = await trx
+      .updateTable('reservations')
+      .set({ status: target, [keyColumn]: input.idempotencyKey, [atColumn]: input.at })
+      .where('reservation_id', '=', row.reservation_id)
+      .where('status', '=', 'reserved')
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const reservation = await loadReservation(trx, updated);
+    await moveStock(trx, reservation.lines, 'reserved', target === 'released' ? 'available' : 'shipped', input.at);
+    return { applied: true, reservation };
+  });
+}
+
+/**
+ * A release that found nothing reserved takes the reservation's key with a released row that holds no lines. A
+ * reservation that raced it still needs releasing only while it holds stock.
+ */
+const reservationTombstone: TombstoneSpec<InventoryTables, 'reservations'> = {
+  table: 'reservations',
+  columns: (input, forwardKey) => ({
+    reservation_id: `void_${forwardKey}`,
+    status: 'released',
+    release_key: input.idempotencyKey,
+    released_at: input.at,
+    commit_key: null,
+    committed_at: null,
+  }),
+  stillToUndo: (taken) => taken.status === 'reserved',
+};
+
+async function loadReservation(trx: Trx, row: Selectable<ReservationsTable>): Promise<Reservation> {
+  const lines = await trx
+    .selectFrom('reservation_lines')
+    .select(['sku', 'quantity', 'available_before'])
+    .where('reservation_id', '=', row.reservation_id)
+    .orderBy('line_no')
+    .execute();
+  return toReservation(
+    row,
+    lines.map((l) => ({ sku: l.sku, quantity: l.quantity, availableBefore: l.available_before })),
+  );
+}
+
+function toReservation(row: Selectable<ReservationsTable>, lines: ReservationLine[]): Reservation {
+  const reservation: Reservation = {
+    reservationId: row.reservation_id,
+    idempotencyKey: row.idempotency_key,
+    orderId: row.order_id,
+    status: row.status,
+    lines,
+    createdAt: row.created_at,
+  };
+  if (row.released_at !== null) reservation.releasedAt = row.released_at;
+  if (row.committed_at !== null) reservation.committedAt = row.committed_at;
+  if (row.tombstone !== 0) reservation.tombstone = true;
+  return reservation;
+}

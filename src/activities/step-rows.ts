@@ -1,0 +1,99 @@
+// The queries every forward step's table shares: one row per step, found by the step's idempotency key.
+import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+
+/** The columns of every forward step's table (charges, reservations, shipments). */
+export interface StepColumns {
+  /** `<workflowId>:<step>`; unique, so a retried step finds its row instead of acting twice. */
+  idempotency_key: string;
+  order_id: string;
+  status: string;
+  created_at: string;
+  /** 1 for the tombstone a compensation left under the step's key when it found nothing to undo. */
+  tombstone: number;
+}
+
+/** The tables of `DB` that hold a forward step's rows. */
+export type StepTable<DB> = {
+  [T in keyof DB & string]: DB[T] extends StepColumns ? T : never;
+}[keyof DB & string];
+
+type Row<DB, T extends keyof DB> = Selectable<DB[T]>;
+type StatusOf<R> = R extends { status: infer S } ? S : never;
+
+/**
+ * The helpers take their table by name, and Kysely cannot check a query against a table chosen by a type parameter;
+ * so they query a view of the database where every table has just the step columns, and {@link StepTable} keeps
+ * callers to the tables that really have them. Same connection or transaction, only the type differs.
+ */
+type StepView = Record<string, StepColumns>;
+
+function stepView<DB>(db: Kysely<DB>): Kysely<StepView> {
+  return db as unknown as Kysely<StepView>;
+}
+
+/** The row stored under `key`, tombstone or not. */
+export async function findByKey<DB, T extends StepTable<DB>>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: T,
+  key: string,
+): Promise<Row<DB, T> | undefined> {
+  return (await byKey(db, table, key).executeTakeFirst()) as Row<DB, T> | undefined;
+}
+
+/** The row stored under `key`; Kysely's NoResultError when there is none. */
+export async function getByKey<DB, T extends StepTable<DB>>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: T,
+  key: string,
+): Promise<Row<DB, T>> {
+  return (await byKey(db, table, key).executeTakeFirstOrThrow()) as Row<DB, T>;
+}
+
+function byKey<DB>(db: Kysely<DB>, table: StepTable<DB>, key: string) {
+  return stepView(db).selectFrom<string>(table).selectAll().where('idempotency_key', '=', key);
+}
+
+/**
+ * Inserts `row` unless it collides (ON CONFLICT DO NOTHING): on its key, or with `onAnyConflict` on any unique
+ * column. True when this call stored it.
+ */
+export async function insertUnlessTaken<DB, T extends StepTable<DB>>(
+  trx: Transaction<DB>,
+  table: T,
+  row: Insertable<DB[T]>,
+  onAnyConflict = false,
+): Promise<boolean> {
+  const inserted = await stepView(trx)
+    .insertInto<string>(table)
+    .values(row as Insertable<StepColumns>)
+    .onConflict((oc) => (onAnyConflict ? oc : oc.column('idempotency_key')).doNothing())
+    .returning('idempotency_key')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * Stores a forward step's row unless its key already has one, and returns the stored row either way: the new one,
+ * a concurrent attempt's, or the tombstone of a compensation that got there first.
+ */
+export async function insertOrGet<DB, T extends StepTable<DB>>(
+  trx: Transaction<DB>,
+  table: T,
+  row: Insertable<DB[T]>,
+): Promise<Row<DB, T>> {
+  await insertUnlessTaken(trx, table, row);
+  return getByKey(trx, table, (row as Insertable<StepColumns>).idempotency_key);
+}
+
+/** The order's newest row in one of `statuses` (any status when omitted); tombstones are not the order's rows. */
+export async function latestOfOrder<DB, T extends StepTable<DB>>(
+  db: Kysely<DB> | Transaction<DB>,
+  table: T,
+  orderId: string,
+  statuses?: readonly NoInfer<StatusOf<Row<DB, T>>>[],
+): Promise<Row<DB, T> | undefined> {
+  let query = stepView(db).selectFrom<string>(table).selectAll().where('order_id', '=', orderId);
+  if (statuses !== undefined) query = query.where('status', 'in', statuses as readonly string[]);
+  const row = await query.where('tombstone', '=', 0).orderBy('created_at', 'desc').executeTakeFirst();
+  return row as Row<DB, T> | undefined;
+}
