@@ -2,6 +2,7 @@
 import { buildEnvelope } from '../events/envelope.js';
 import type { EventData, EventName } from '../events/catalogue.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { StepContext } from './step-context.js';
 
 export interface EmitEventInput<N extends EventName> {
   name: N;
@@ -22,4 +23,13 @@ export async function emitEvent<N extends EventName>(
   input: EmitEventInput<N>,
 ): Promise<void> {
   await publisher.publish(buildEnvelope(input));
+}
+
+/** Emits an event of the running step: the step's workflow and name go into the event's ID. */
+export function emitStepEvent<N extends EventName>(
+  publisher: EventPublisher,
+  step: StepContext,
+  event: Omit<EmitEventInput<N>, 'workflowId' | 'step'>,
+): Promise<void> {
+  return emitEvent(publisher, { ...event, workflowId: step.workflowId, step: step.activityType });
 }

@@ -1,9 +1,9 @@
 // The running step as an activity sees it (workflow, step, attempt), and the idempotency keys derived from it.
 import { Context } from '@temporalio/activity';
-import { FailureTypes } from '../shared/failure-types.js';
 import type { CompensationName } from '../shared/order-state.js';
 import { stepUndoneBy } from '../shared/saga-steps.js';
-import { BusinessError } from './business-error.js';
+import { withActivityFailures } from './business-error.js';
+import type { UndoInput } from './tombstone.js';
 
 /** Where the running activity sits in its workflow. */
 export interface StepContext {
@@ -36,6 +36,11 @@ export function currentStep(): StepContext {
   };
 }
 
+/** Runs an activity body as the current step, with its failures translated for Temporal (see withActivityFailures). */
+export function inStep<T>(body: (step: StepContext) => Promise<T>): Promise<T> {
+  return withActivityFailures(() => body(currentStep()));
+}
+
 /** The attempt running now (1-based); activities report it so the order's step record can show retries. */
 export function currentAttempt(): number {
   return Context.current().info.attempt;
@@ -48,25 +53,18 @@ export function idempotencyKey(workflowId: string, activityType: string): string
 /**
  * The idempotency key of the forward step that `compensation` undoes, in the same workflow. A compensation that
  * finds nothing to undo stores a tombstone under this key, so a late or retried attempt of the forward step finds
- * its key taken and does nothing (see {@link StepAlreadyCompensatedError}).
+ * its key taken and does nothing (see `idempotentStep`).
  */
 export function forwardStepKey(workflowId: string, compensation: CompensationName): string {
   return idempotencyKey(workflowId, stepUndoneBy(compensation));
 }
 
-/**
- * A forward step whose compensation already ran, having found nothing to undo: a stalled attempt that outlived
- * the step's deadline, or a retry after the undo. Taking effect now would never be undone, so the step refuses,
- * non-retryably; by then the workflow no longer waits for its result.
- */
-export class StepAlreadyCompensatedError extends BusinessError {
-  override readonly name = 'StepAlreadyCompensatedError';
-  readonly code = FailureTypes.StepAlreadyCompensated;
-
-  constructor(step: StepContext, details: Record<string, unknown> = {}) {
-    super(`${step.activityType} of ${step.workflowId} was already compensated; it will not take effect`, {
-      idempotencyKey: step.idempotencyKey,
-      ...details,
-    });
-  }
+/** What a compensation hands its store: the order, the compensation's own key, its forward step's key, and when. */
+export function undoInput(step: StepContext, orderId: string, compensation: CompensationName, at: string): UndoInput {
+  return {
+    orderId,
+    idempotencyKey: step.idempotencyKey,
+    forwardKey: forwardStepKey(step.workflowId, compensation),
+    at,
+  };
 }

@@ -14,8 +14,9 @@ import type { PricedLine, PricedOrder } from '../../shared/order.js';
 import { BusinessError, withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
-import { emitEvent } from '../emit-event.js';
-import { StepAlreadyCompensatedError, currentAttempt, currentStep, forwardStepKey } from '../step-context.js';
+import { emitStepEvent } from '../emit-event.js';
+import { idempotentStep } from '../idempotent-step.js';
+import { currentAttempt, inStep, undoInput } from '../step-context.js';
 import type { StepContext } from '../step-context.js';
 import { OutOfStockError, UnknownSkuError } from './errors.js';
 import { normalizeLines } from './lines.js';
@@ -69,13 +70,11 @@ export function createInventoryActivities({
       }),
 
     reserveInventory: (input: ReserveInventoryInput): Promise<ReserveInventoryResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        let reservation = await store.findReservationByKey(step.idempotencyKey);
-        if (reservation?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        if (reservation === undefined) {
+      inStep(async (step) => {
+        const find = (key: string) => store.findReservationByKey(key);
+        const reservation = await idempotentStep(step, input.orderId, find, async () => {
           try {
-            reservation = await store.reserve({
+            return await store.reserve({
               reservationId: `res_${randomUUID()}`,
               idempotencyKey: step.idempotencyKey,
               orderId: input.orderId,
@@ -87,58 +86,34 @@ export function createInventoryActivities({
             if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
             throw error;
           }
-          // The release's tombstone may have taken the key between the lookup and the insert.
-          if (reservation.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        }
-        const lines = reservation.lines.map(({ sku, quantity }) => ({ sku, quantity }));
+        });
         if (reservation.status === 'rejected') {
           const error = new OutOfStockError(shortagesOf(reservation));
           await publishRejection(step, input, error, reservation.createdAt, reservation);
           throw error;
         }
-        await emitEvent(publisher, {
-          name: 'InventoryUpdated',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: { orderId: reservation.orderId, reservationId: reservation.reservationId, lines },
-          time: reservation.createdAt,
-        });
-        return { reservationId: reservation.reservationId, attempts: step.attempt };
+        const { orderId, reservationId } = reservation;
+        const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
+        await emitStepEvent(publisher, step, { name: 'InventoryUpdated', data, time: reservation.createdAt });
+        return { reservationId, attempts: step.attempt };
       }),
 
     releaseInventory: (input: OrderRefInput): Promise<CompensationResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        const outcome = await store.release({
-          orderId: input.orderId,
-          idempotencyKey: step.idempotencyKey,
-          forwardKey: forwardStepKey(step.workflowId, 'releaseInventory'),
-          at: clock().toISOString(),
-        });
-        if (!outcome.applied || outcome.reservation === undefined) return { applied: false, attempts: step.attempt };
-        const { reservation } = outcome;
-        await emitEvent(publisher, {
-          name: 'InventoryReleased',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: {
-            orderId: reservation.orderId,
-            reservationId: reservation.reservationId,
-            lines: reservation.lines.map(({ sku, quantity }) => ({ sku, quantity })),
-          },
-          time: reservation.releasedAt ?? reservation.createdAt,
-        });
+      inStep(async (step) => {
+        const at = clock().toISOString();
+        const { applied, reservation } = await store.release(undoInput(step, input.orderId, 'releaseInventory', at));
+        if (!applied || reservation === undefined) return { applied: false, attempts: step.attempt };
+        const { orderId, reservationId } = reservation;
+        const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
+        const time = reservation.releasedAt ?? reservation.createdAt;
+        await emitStepEvent(publisher, step, { name: 'InventoryReleased', data, time });
         return { applied: true, attempts: step.attempt };
       }),
 
     commitReservation: (input: OrderRefInput): Promise<CompensationResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        const outcome = await store.commit({
-          orderId: input.orderId,
-          idempotencyKey: step.idempotencyKey,
-          at: clock().toISOString(),
-        });
+      inStep(async (step) => {
+        const at = clock().toISOString();
+        const outcome = await store.commit({ orderId: input.orderId, idempotencyKey: step.idempotencyKey, at });
         return { applied: outcome.applied, attempts: step.attempt };
       }),
   };
@@ -150,18 +125,13 @@ export function createInventoryActivities({
     time: string,
     reservation?: Reservation,
   ): Promise<void> {
-    await emitEvent(publisher, {
-      name: 'InventoryUpdateFailed',
-      workflowId: step.workflowId,
-      step: step.activityType,
-      data: {
-        orderId: input.orderId,
-        ...(reservation && { reservationId: reservation.reservationId, shortages: shortagesOf(reservation) }),
-        lines: (reservation?.lines ?? input.lines).map(({ sku, quantity }) => ({ sku, quantity })),
-        reason: { code: error.code, message: error.message },
-      },
-      time,
-    });
+    const data = {
+      orderId: input.orderId,
+      ...(reservation && { reservationId: reservation.reservationId, shortages: shortagesOf(reservation) }),
+      lines: stockLines(reservation?.lines ?? input.lines),
+      reason: { code: error.code, message: error.message },
+    };
+    await emitStepEvent(publisher, step, { name: 'InventoryUpdateFailed', data, time });
   }
 }
 
@@ -169,4 +139,9 @@ function shortagesOf(reservation: Reservation): { sku: string; requested: number
   return reservation.lines
     .filter((l) => l.availableBefore < l.quantity)
     .map((l) => ({ sku: l.sku, requested: l.quantity, available: l.availableBefore }));
+}
+
+/** An event's lines: SKU and quantity only. */
+function stockLines(lines: readonly { sku: string; quantity: number }[]): { sku: string; quantity: number }[] {
+  return lines.map(({ sku, quantity }) => ({ sku, quantity }));
 }

@@ -1,11 +1,10 @@
 // The order worker's activity: publish order-level events on the workflow's behalf.
 import type { EventPublisher } from '../../events/publisher.js';
 import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
-import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
 import { emitEvent } from '../emit-event.js';
-import { currentStep } from '../step-context.js';
+import { inStep } from '../step-context.js';
 
 export interface OrderActivityDeps {
   publisher: EventPublisher;
@@ -20,8 +19,7 @@ export interface OrderActivityDeps {
 export function createOrderActivities({ publisher, clock = systemClock }: OrderActivityDeps): OrderActivities {
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
-      withActivityFailures(async () => {
-        const { workflowId } = currentStep();
+      inStep(async ({ workflowId }) => {
         const { name, step, orderId, customerId, status, total, lines, reason } = input;
         await emitEvent(publisher, {
           name,

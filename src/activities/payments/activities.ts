@@ -8,11 +8,11 @@ import type {
   PaymentActivities,
   RefundPaymentInput,
 } from '../../shared/activity-contracts.js';
-import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
-import { emitEvent } from '../emit-event.js';
-import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../step-context.js';
+import { emitStepEvent } from '../emit-event.js';
+import { idempotentStep } from '../idempotent-step.js';
+import { inStep, undoInput } from '../step-context.js';
 import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } from './errors.js';
 import { authorizeCharge } from './gateway.js';
 import type { Charge, PaymentStore } from './store.js';
@@ -37,13 +37,11 @@ export function createPaymentActivities({
 }: PaymentActivityDeps): PaymentActivities {
   return {
     chargePayment: (input: ChargePaymentInput): Promise<ChargePaymentResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        let charge = await store.findChargeByKey(step.idempotencyKey);
-        if (charge?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        if (charge === undefined) {
+      inStep(async (step) => {
+        const find = (key: string) => store.findChargeByKey(key);
+        const charge = await idempotentStep(step, input.orderId, find, () => {
           const decision = authorizeCharge(input.token, step.attempt);
-          charge = await store.recordCharge({
+          return store.recordCharge({
             paymentId: `pay_${randomUUID()}`,
             idempotencyKey: step.idempotencyKey,
             orderId: input.orderId,
@@ -55,39 +53,25 @@ export function createPaymentActivities({
               : { refundBlocked: decision.refundBlocked }),
             at: clock().toISOString(),
           });
-          // The refund's tombstone may have taken the key between the lookup and the insert.
-          if (charge.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        }
+        });
         const payment = paymentData(charge);
+        const time = charge.createdAt;
         if (charge.failure !== undefined) {
-          await emitEvent(publisher, {
+          await emitStepEvent(publisher, step, {
             name: 'PaymentFailed',
-            workflowId: step.workflowId,
-            step: step.activityType,
             data: { ...payment, reason: charge.failure },
-            time: charge.createdAt,
+            time,
           });
           throw declineError(charge, charge.failure);
         }
-        await emitEvent(publisher, {
-          name: 'PaymentProcessed',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: payment,
-          time: charge.createdAt,
-        });
+        await emitStepEvent(publisher, step, { name: 'PaymentProcessed', data: payment, time });
         return { paymentId: charge.paymentId, amount: charge.amount, attempts: step.attempt };
       }),
 
     refundPayment: (input: RefundPaymentInput): Promise<CompensationResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        const outcome = await store.refund({
-          orderId: input.orderId,
-          idempotencyKey: step.idempotencyKey,
-          forwardKey: forwardStepKey(step.workflowId, 'refundPayment'),
-          at: clock().toISOString(),
-        });
+      inStep(async (step) => {
+        const at = clock().toISOString();
+        const outcome = await store.refund(undoInput(step, input.orderId, 'refundPayment', at));
         if (outcome.kind === 'none') return { applied: false, attempts: step.attempt };
         if (outcome.kind === 'blocked') {
           throw new RefundRejectedError('payment provider rejected the refund; an operator must unblock it', {
@@ -96,13 +80,9 @@ export function createPaymentActivities({
           });
         }
         if (!outcome.applied) return { applied: false, attempts: step.attempt };
-        await emitEvent(publisher, {
-          name: 'PaymentRefunded',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: paymentData(outcome.charge),
-          time: outcome.charge.refundedAt ?? outcome.charge.createdAt,
-        });
+        const { charge } = outcome;
+        const time = charge.refundedAt ?? charge.createdAt;
+        await emitStepEvent(publisher, step, { name: 'PaymentRefunded', data: paymentData(charge), time });
         return { applied: true, attempts: step.attempt };
       }),
   };

@@ -8,11 +8,11 @@ import type {
   OrderRefInput,
   ShippingActivities,
 } from '../../shared/activity-contracts.js';
-import { withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { Clock } from '../clock.js';
-import { emitEvent } from '../emit-event.js';
-import { StepAlreadyCompensatedError, currentStep, forwardStepKey } from '../step-context.js';
+import { emitStepEvent } from '../emit-event.js';
+import { idempotentStep } from '../idempotent-step.js';
+import { inStep, undoInput } from '../step-context.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';
@@ -42,15 +42,13 @@ export function createShippingActivities({
   const served = new Set(servedCountries.map((c) => c.toUpperCase()));
   return {
     createShipment: (input: CreateShipmentInput): Promise<CreateShipmentResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        let shipment = await store.findShipmentByKey(step.idempotencyKey);
-        if (shipment?.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        if (shipment === undefined) {
+      inStep(async (step) => {
+        const find = (key: string) => store.findShipmentByKey(key);
+        const shipment = await idempotentStep(step, input.orderId, find, () => {
           const country = input.address.country.trim().toUpperCase();
           if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
           const carrier = carrierFor(country);
-          shipment = await store.createShipment({
+          return store.createShipment({
             shipmentId: `shp_${randomUUID()}`,
             idempotencyKey: step.idempotencyKey,
             orderId: input.orderId,
@@ -60,41 +58,21 @@ export function createShippingActivities({
             itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
             at: clock().toISOString(),
           });
-          // The cancellation's tombstone may have taken the key between the lookup and the insert.
-          if (shipment.tombstone) throw new StepAlreadyCompensatedError(step, { orderId: input.orderId });
-        }
-        await emitEvent(publisher, {
-          name: 'OrderShipped',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: { ...shipmentData(shipment), country: shipment.country, itemCount: shipment.itemCount },
-          time: shipment.createdAt,
         });
-        return {
-          shipmentId: shipment.shipmentId,
-          carrier: shipment.carrier,
-          trackingNumber: shipment.trackingNumber,
-          attempts: step.attempt,
-        };
+        const { country, itemCount } = shipment;
+        const data = { ...shipmentData(shipment), country, itemCount };
+        await emitStepEvent(publisher, step, { name: 'OrderShipped', data, time: shipment.createdAt });
+        const { shipmentId, carrier, trackingNumber } = shipment;
+        return { shipmentId, carrier, trackingNumber, attempts: step.attempt };
       }),
 
     cancelShipment: (input: OrderRefInput): Promise<CompensationResult> =>
-      withActivityFailures(async () => {
-        const step = currentStep();
-        const outcome = await store.cancelShipment({
-          orderId: input.orderId,
-          idempotencyKey: step.idempotencyKey,
-          forwardKey: forwardStepKey(step.workflowId, 'cancelShipment'),
-          at: clock().toISOString(),
-        });
-        if (!outcome.applied || outcome.shipment === undefined) return { applied: false, attempts: step.attempt };
-        await emitEvent(publisher, {
-          name: 'ShipmentCancelled',
-          workflowId: step.workflowId,
-          step: step.activityType,
-          data: shipmentData(outcome.shipment),
-          time: outcome.shipment.cancelledAt ?? outcome.shipment.createdAt,
-        });
+      inStep(async (step) => {
+        const at = clock().toISOString();
+        const { applied, shipment } = await store.cancelShipment(undoInput(step, input.orderId, 'cancelShipment', at));
+        if (!applied || shipment === undefined) return { applied: false, attempts: step.attempt };
+        const time = shipment.cancelledAt ?? shipment.createdAt;
+        await emitStepEvent(publisher, step, { name: 'ShipmentCancelled', data: shipmentData(shipment), time });
         return { applied: true, attempts: step.attempt };
       }),
   };
