@@ -12,6 +12,49 @@ export interface StepColumns {
   tombstone: number;
 }
 
+/** The columns the helpers here write for every step; the service writes the rest (its status among them). */
+export type StepColumnName = 'idempotency_key' | 'order_id' | 'created_at' | 'tombstone';
+
+/** A row's columns other than the step columns, as a service writes them. */
+export type ServiceColumns<Row> = Omit<Insertable<Row>, StepColumnName>;
+
+/** What every forward step's row reads back as, whatever else its service stores. */
+export interface StoredStep {
+  idempotencyKey: string;
+  orderId: string;
+  createdAt: string;
+  /**
+   * Set on the tombstone the step's compensation left under the step's key when it found nothing to undo: nothing
+   * happened, and the step must not act under this key any more.
+   */
+  tombstone?: true;
+}
+
+/** Where a step's row goes: the step's key, its order, and when it was stored. */
+export interface StepKey {
+  idempotencyKey: string;
+  orderId: string;
+  at: string;
+}
+
+/** `columns` completed with the step columns: the step's key, order and time, and whether it is a tombstone. */
+export function withStepColumns<C>(columns: C, step: StepKey, tombstone: 0 | 1): C & Omit<StepColumns, 'status'> {
+  return {
+    ...columns,
+    idempotency_key: step.idempotencyKey,
+    order_id: step.orderId,
+    created_at: step.at,
+    tombstone,
+  };
+}
+
+/** The step columns of a row, read back. */
+export function storedStep(row: StepColumns): StoredStep {
+  const step: StoredStep = { idempotencyKey: row.idempotency_key, orderId: row.order_id, createdAt: row.created_at };
+  if (row.tombstone !== 0) step.tombstone = true;
+  return step;
+}
+
 /** The tables of `DB` that hold a forward step's rows. */
 export type StepTable<DB> = {
   [T in keyof DB & string]: DB[T] extends StepColumns ? T : never;
@@ -19,6 +62,9 @@ export type StepTable<DB> = {
 
 type Row<DB, T extends keyof DB> = Selectable<DB[T]>;
 type StatusOf<R> = R extends { status: infer S } ? S : never;
+
+/** Statuses of table `T`'s rows, to filter by. */
+export type Statuses<DB, T extends keyof DB> = readonly NoInfer<StatusOf<Row<DB, T>>>[];
 
 /**
  * The helpers take their table by name, and Kysely cannot check a query against a table chosen by a type parameter;
@@ -73,16 +119,19 @@ export async function insertUnlessTaken<DB, T extends StepTable<DB>>(
 }
 
 /**
- * Stores a forward step's row unless its key already has one, and returns the stored row either way: the new one,
- * a concurrent attempt's, or the tombstone of a compensation that got there first.
+ * Stores a forward step's row unless its key already has one, in one transaction, and returns the stored row either
+ * way: the new one, a concurrent attempt's, or the tombstone of a compensation that got there first.
  */
 export async function insertOrGet<DB, T extends StepTable<DB>>(
-  trx: Transaction<DB>,
+  db: Kysely<DB>,
   table: T,
-  row: Insertable<DB[T]>,
+  step: StepKey,
+  columns: ServiceColumns<DB[T]>,
 ): Promise<Row<DB, T>> {
-  await insertUnlessTaken(trx, table, row);
-  return getByKey(trx, table, (row as Insertable<StepColumns>).idempotency_key);
+  return db.transaction().execute(async (trx) => {
+    await insertUnlessTaken(trx, table, withStepColumns(columns, step, 0) as Insertable<DB[T]>);
+    return getByKey(trx, table, step.idempotencyKey);
+  });
 }
 
 /** The order's newest row in one of `statuses` (any status when omitted); tombstones are not the order's rows. */
@@ -90,7 +139,7 @@ export async function latestOfOrder<DB, T extends StepTable<DB>>(
   db: Kysely<DB> | Transaction<DB>,
   table: T,
   orderId: string,
-  statuses?: readonly NoInfer<StatusOf<Row<DB, T>>>[],
+  statuses?: Statuses<DB, T>,
 ): Promise<Row<DB, T> | undefined> {
   let query = stepView(db).selectFrom<string>(table).selectAll().where('order_id', '=', orderId);
   if (statuses !== undefined) query = query.where('status', 'in', statuses as readonly string[]);

@@ -1,7 +1,7 @@
 // The tombstone a compensation leaves under its forward step's key when it finds nothing to undo.
 import type { Insertable, Selectable, Transaction } from 'kysely';
-import { findByKey, insertUnlessTaken } from './step-rows.js';
-import type { StepTable } from './step-rows.js';
+import { findByKey, insertUnlessTaken, latestOfOrder, withStepColumns } from './step-rows.js';
+import type { ServiceColumns, Statuses, StepTable } from './step-rows.js';
 
 /** What a compensation hands its store. */
 export interface UndoInput {
@@ -23,10 +23,7 @@ export interface TombstoneSpec<DB, T extends StepTable<DB>> {
    * The tombstone's own columns: ids that cannot collide with a real row's, an "already undone" status stamped with
    * the compensation's key and time, and empty values. Key, order, time and the tombstone flag are added.
    */
-  columns(
-    input: UndoInput,
-    forwardKey: string,
-  ): Omit<Insertable<DB[T]>, 'idempotency_key' | 'order_id' | 'created_at' | 'tombstone'>;
+  columns(input: UndoInput, forwardKey: string): ServiceColumns<DB[T]>;
   /** Whether a forward step's row that won the race still needs undoing. */
   stillToUndo(row: Selectable<DB[T]>): boolean;
 }
@@ -43,16 +40,24 @@ export async function tombstoneOrRace<DB, T extends StepTable<DB>>(
 ): Promise<Selectable<DB[T]> | undefined> {
   const { forwardKey } = input;
   if (forwardKey === undefined) return undefined;
-  const tombstone = {
-    ...spec.columns(input, forwardKey),
-    idempotency_key: forwardKey,
-    order_id: input.orderId,
-    created_at: input.at,
-    tombstone: 1,
-  } as unknown as Insertable<DB[T]>;
+  const step = { idempotencyKey: forwardKey, orderId: input.orderId, at: input.at };
+  const tombstone = withStepColumns(spec.columns(input, forwardKey), step, 1) as Insertable<DB[T]>;
   if (await insertUnlessTaken(trx, spec.table, tombstone, true)) return undefined;
   const taken = await findByKey(trx, spec.table, forwardKey);
   return taken !== undefined && (taken as { tombstone: number }).tombstone === 0 && spec.stillToUndo(taken)
     ? taken
     : undefined;
+}
+
+/**
+ * The row a compensation undoes: the order's newest (in one of `statuses`), else, with nothing found, one that raced
+ * the tombstone (see {@link tombstoneOrRace}).
+ */
+export async function rowToUndo<DB, T extends StepTable<DB>>(
+  trx: Transaction<DB>,
+  spec: TombstoneSpec<DB, T>,
+  input: UndoInput,
+  statuses?: Statuses<DB, T>,
+): Promise<Selectable<DB[T]> | undefined> {
+  return (await latestOfOrder(trx, spec.table, input.orderId, statuses)) ?? (await tombstoneOrRace(trx, spec, input));
 }

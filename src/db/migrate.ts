@@ -1,7 +1,8 @@
 // Runs a service's in-code migrations with Kysely's Migrator, on SQLite or PostgreSQL alike.
 import { Migrator, sql } from 'kysely';
 import type { Kysely, Migration } from 'kysely';
-import { engineOf } from './database.js';
+import { engineOf, openDatabase } from './database.js';
+import type { DatabaseLocation } from './database.js';
 import { MigrationFailedError } from './errors.js';
 
 /**
@@ -34,6 +35,17 @@ export async function migrateToLatest<DB>(
       throw error;
     }
   });
+}
+
+/** Opens `service`'s database (see `openDatabase`) and brings it to its latest schema, as every service store does. */
+export async function openMigrated<DB>(
+  location: DatabaseLocation,
+  service: string,
+  migrations: Record<string, Migration>,
+): Promise<Kysely<DB>> {
+  const db = openDatabase<DB>(location, service);
+  await migrateToLatest(db, service, migrations);
+  return db;
 }
 
 async function migrate<DB>(db: Kysely<DB>, service: string, migrations: Record<string, Migration>): Promise<string[]> {

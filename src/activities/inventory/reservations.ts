@@ -1,8 +1,9 @@
 // An order's reservation: reserving its lines all-or-nothing, then moving it (and its stock) to released or committed.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { OrderLineInput } from '../../shared/order.js';
-import { findByKey, getByKey, insertUnlessTaken, latestOfOrder } from '../step-rows.js';
-import { tombstoneOrRace } from '../tombstone.js';
+import { findByKey, getByKey, insertUnlessTaken, latestOfOrder, storedStep, withStepColumns } from '../step-rows.js';
+import type { StoredStep } from '../step-rows.js';
+import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
 import { UnknownSkuError } from './errors.js';
 import { moveStock } from './stock.js';
@@ -14,26 +15,16 @@ export interface ReservationLine {
   availableBefore: number;
 }
 
-export interface Reservation {
+/** One reservation attempt. Its tombstone (a release found nothing reserved) is `released` and holds no lines. */
+export interface Reservation extends StoredStep {
   reservationId: string;
-  idempotencyKey: string;
-  orderId: string;
   status: ReservationStatus;
   lines: ReservationLine[];
-  createdAt: string;
   releasedAt?: string;
   committedAt?: string;
-  /**
-   * Set on the tombstone `release` leaves under the reservation's key when it found nothing reserved: it holds no
-   * lines and no stock, and `reserveInventory` must not reserve under this key any more.
-   */
-  tombstone?: true;
 }
 
-export interface NewReservation {
-  reservationId: string;
-  idempotencyKey: string;
-  orderId: string;
+export interface NewReservation extends Pick<Reservation, 'reservationId' | 'idempotencyKey' | 'orderId'> {
   /** Already normalized: one line per SKU. */
   lines: OrderLineInput[];
   at: string;
@@ -79,18 +70,18 @@ export async function reserve(db: Db, input: NewReservation): Promise<Reservatio
 
     const lines = input.lines.map((l) => ({ ...l, availableBefore: available.get(l.sku) ?? 0 }));
     const short = lines.some((l) => l.availableBefore < l.quantity);
-    const row: Selectable<ReservationsTable> = {
-      reservation_id: input.reservationId,
-      idempotency_key: input.idempotencyKey,
-      order_id: input.orderId,
-      status: short ? 'rejected' : 'reserved',
-      created_at: input.at,
-      release_key: null,
-      released_at: null,
-      commit_key: null,
-      committed_at: null,
-      tombstone: 0,
-    };
+    const row: Selectable<ReservationsTable> = withStepColumns(
+      {
+        reservation_id: input.reservationId,
+        status: short ? 'rejected' : 'reserved',
+        release_key: null,
+        released_at: null,
+        commit_key: null,
+        committed_at: null,
+      } as const,
+      input,
+      0,
+    );
     if (!(await insertUnlessTaken(trx, 'reservations', row))) {
       // The key was taken since the lookup (on PostgreSQL the insert waited for that transaction): a concurrent
       // attempt's reservation, or the tombstone of a release that found nothing. Either way, reserve nothing here.
@@ -116,7 +107,7 @@ export async function reserve(db: Db, input: NewReservation): Promise<Reservatio
 /**
  * Moves the order's `reserved` reservation to `target` and its stock with it. A reservation already in
  * `target` reports `applied` only if this key put it there, so a retried compensation replays its result.
- * A release that finds nothing leaves a tombstone under `forwardKey` (see {@link tombstoneOrRace}).
+ * A release that finds nothing leaves a tombstone under `forwardKey` (see {@link rowToUndo}).
  */
 export async function moveReservation(
   db: Db,
@@ -126,9 +117,11 @@ export async function moveReservation(
   const keyColumn = target === 'released' ? 'release_key' : 'commit_key';
   const atColumn = target === 'released' ? 'released_at' : 'committed_at';
   return db.transaction().execute(async (trx) => {
+    // Only a release undoes the reservation step, so only a release leaves a tombstone.
     const row =
-      (await latestOfOrder(trx, 'reservations', input.orderId, ['reserved', target])) ??
-      (target === 'released' ? await tombstoneOrRace(trx, reservationTombstone, input) : undefined);
+      target === 'released'
+        ? await rowToUndo(trx, reservationTombstone, input, ['reserved', 'released'])
+        : await latestOfOrder(trx, 'reservations', input.orderId, ['reserved', 'committed']);
     if (row === undefined) return { applied: false };
     if (row.status === target) {
       const applied = row[keyColumn] === input.idempotencyKey;
@@ -178,16 +171,8 @@ async function loadReservation(trx: Trx, row: Selectable<ReservationsTable>): Pr
 }
 
 function toReservation(row: Selectable<ReservationsTable>, lines: ReservationLine[]): Reservation {
-  const reservation: Reservation = {
-    reservationId: row.reservation_id,
-    idempotencyKey: row.idempotency_key,
-    orderId: row.order_id,
-    status: row.status,
-    lines,
-    createdAt: row.created_at,
-  };
+  const reservation: Reservation = { ...storedStep(row), reservationId: row.reservation_id, status: row.status, lines };
   if (row.released_at !== null) reservation.releasedAt = row.released_at;
   if (row.committed_at !== null) reservation.committedAt = row.committed_at;
-  if (row.tombstone !== 0) reservation.tombstone = true;
   return reservation;
 }

@@ -1,43 +1,33 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
 import type { Kysely, Selectable } from 'kysely';
-import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { openMigrated } from '../../db/migrate.js';
 import type { Money } from '../../shared/order.js';
-import { findByKey, insertOrGet, latestOfOrder } from '../step-rows.js';
-import { tombstoneOrRace } from '../tombstone.js';
+import { findByKey, insertOrGet, storedStep } from '../step-rows.js';
+import type { StoredStep } from '../step-rows.js';
+import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
 import { paymentMigrations } from './migrations.js';
 import type { ChargeStatus, ChargesTable, PaymentTables } from './tables.js';
 
-export interface Charge {
+/** One charge attempt. Its tombstone (a refund found no charge) moved no money and is `refunded` with amount 0. */
+export interface Charge extends StoredStep {
   paymentId: string;
-  idempotencyKey: string;
-  orderId: string;
   customerId: string;
   amount: Money;
   status: ChargeStatus;
   failure?: { code: string; message: string };
   refundBlocked: boolean;
-  createdAt: string;
   refundKey?: string;
   refundedAt?: string;
-  /**
-   * Set on the tombstone `refund` leaves under the charge's key when it found no charge to refund: no money
-   * moved, and `chargePayment` must not charge under this key any more.
-   */
-  tombstone?: true;
 }
 
-export interface NewCharge {
-  paymentId: string;
-  idempotencyKey: string;
-  orderId: string;
-  customerId: string;
-  amount: Money;
+/** A charge attempt to store, as the provider decided it. */
+export interface NewCharge extends Pick<
+  Charge,
+  'paymentId' | 'idempotencyKey' | 'orderId' | 'customerId' | 'amount' | 'failure' | 'refundBlocked'
+> {
   status: 'captured' | 'declined';
-  failure?: { code: string; message: string };
-  refundBlocked: boolean;
   at: string;
 }
 
@@ -67,9 +57,7 @@ export interface PaymentStore {
 
 /** Opens (and migrates) the payments database: a SQLite file, or the `payments` schema of a PostgreSQL database. */
 export async function openPaymentStore(location: DatabaseLocation): Promise<KyselyPaymentStore> {
-  const db = openDatabase<PaymentTables>(location, 'payments');
-  await migrateToLatest(db, 'payments', paymentMigrations);
-  return new KyselyPaymentStore(db);
+  return new KyselyPaymentStore(await openMigrated<PaymentTables>(location, 'payments', paymentMigrations));
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
@@ -94,32 +82,24 @@ export class KyselyPaymentStore implements PaymentStore {
   }
 
   async recordCharge(charge: NewCharge): Promise<Charge> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await insertOrGet(trx, 'charges', {
-        payment_id: charge.paymentId,
-        idempotency_key: charge.idempotencyKey,
-        order_id: charge.orderId,
-        customer_id: charge.customerId,
-        amount: charge.amount.amount,
-        currency: charge.amount.currency,
-        status: charge.status,
-        failure_code: charge.failure?.code ?? null,
-        failure_message: charge.failure?.message ?? null,
-        refund_blocked: charge.refundBlocked ? 1 : 0,
-        created_at: charge.at,
-        refund_key: null,
-        refunded_at: null,
-        tombstone: 0,
-      });
-      return toCharge(row);
+    const row = await insertOrGet(this.db, 'charges', charge, {
+      payment_id: charge.paymentId,
+      customer_id: charge.customerId,
+      amount: charge.amount.amount,
+      currency: charge.amount.currency,
+      status: charge.status,
+      failure_code: charge.failure?.code ?? null,
+      failure_message: charge.failure?.message ?? null,
+      refund_blocked: charge.refundBlocked ? 1 : 0,
+      refund_key: null,
+      refunded_at: null,
     });
+    return toCharge(row);
   }
 
   async refund(input: RefundInput): Promise<RefundOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      const row =
-        (await latestOfOrder(trx, 'charges', input.orderId, ['captured', 'refunded'])) ??
-        (await tombstoneOrRace(trx, chargeTombstone, input));
+      const row = await rowToUndo(trx, chargeTombstone, input, ['captured', 'refunded']);
       if (row === undefined) return { kind: 'none' };
       if (row.status === 'refunded') {
         return { kind: 'refunded', charge: toCharge(row), applied: row.refund_key === input.idempotencyKey };
@@ -176,18 +156,15 @@ const chargeTombstone: TombstoneSpec<PaymentTables, 'charges'> = {
 
 function toCharge(row: Selectable<ChargesTable>): Charge {
   const charge: Charge = {
+    ...storedStep(row),
     paymentId: row.payment_id,
-    idempotencyKey: row.idempotency_key,
-    orderId: row.order_id,
     customerId: row.customer_id,
     amount: { amount: row.amount, currency: row.currency },
     status: row.status,
     refundBlocked: row.refund_blocked !== 0,
-    createdAt: row.created_at,
   };
   if (row.failure_code !== null) charge.failure = { code: row.failure_code, message: row.failure_message ?? '' };
   if (row.refund_key !== null) charge.refundKey = row.refund_key;
   if (row.refunded_at !== null) charge.refundedAt = row.refunded_at;
-  if (row.tombstone !== 0) charge.tombstone = true;
   return charge;
 }

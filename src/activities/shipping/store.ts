@@ -1,40 +1,27 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
 import type { Kysely, Selectable } from 'kysely';
-import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
-import { findByKey, insertOrGet, latestOfOrder } from '../step-rows.js';
-import { tombstoneOrRace } from '../tombstone.js';
+import { openMigrated } from '../../db/migrate.js';
+import { findByKey, insertOrGet, latestOfOrder, storedStep } from '../step-rows.js';
+import type { StoredStep } from '../step-rows.js';
+import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
 import { shippingMigrations } from './migrations.js';
 import type { ShipmentStatus, ShipmentsTable, ShippingTables } from './tables.js';
 
-export interface Shipment {
+/** One shipment. Its tombstone (a cancellation found none) is `cancelled` and holds no parcel. */
+export interface Shipment extends StoredStep {
   shipmentId: string;
-  idempotencyKey: string;
-  orderId: string;
   carrier: string;
   trackingNumber: string;
   country: string;
   itemCount: number;
   status: ShipmentStatus;
-  createdAt: string;
   cancelledAt?: string;
-  /**
-   * Set on the tombstone `cancelShipment` leaves under the shipment's key when it found no shipment: no parcel
-   * exists, and `createShipment` must not create one under this key any more.
-   */
-  tombstone?: true;
 }
 
-export interface NewShipment {
-  shipmentId: string;
-  idempotencyKey: string;
-  orderId: string;
-  carrier: string;
-  trackingNumber: string;
-  country: string;
-  itemCount: number;
+/** A shipment to store, once its carrier and tracking number are chosen. */
+export interface NewShipment extends Omit<Shipment, 'createdAt' | 'status' | 'cancelledAt' | 'tombstone'> {
   at: string;
 }
 
@@ -59,9 +46,7 @@ export interface ShippingStore {
 
 /** Opens (and migrates) the shipping database: a SQLite file, or the `shipping` schema of a PostgreSQL database. */
 export async function openShippingStore(location: DatabaseLocation): Promise<KyselyShippingStore> {
-  const db = openDatabase<ShippingTables>(location, 'shipping');
-  await migrateToLatest(db, 'shipping', shippingMigrations);
-  return new KyselyShippingStore(db);
+  return new KyselyShippingStore(await openMigrated<ShippingTables>(location, 'shipping', shippingMigrations));
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
@@ -79,30 +64,22 @@ export class KyselyShippingStore implements ShippingStore {
   }
 
   async createShipment(shipment: NewShipment): Promise<Shipment> {
-    return this.db.transaction().execute(async (trx) => {
-      const row = await insertOrGet(trx, 'shipments', {
-        shipment_id: shipment.shipmentId,
-        idempotency_key: shipment.idempotencyKey,
-        order_id: shipment.orderId,
-        carrier: shipment.carrier,
-        tracking_number: shipment.trackingNumber,
-        country: shipment.country,
-        item_count: shipment.itemCount,
-        status: 'created',
-        created_at: shipment.at,
-        cancel_key: null,
-        cancelled_at: null,
-        tombstone: 0,
-      });
-      return toShipment(row);
+    const row = await insertOrGet(this.db, 'shipments', shipment, {
+      shipment_id: shipment.shipmentId,
+      carrier: shipment.carrier,
+      tracking_number: shipment.trackingNumber,
+      country: shipment.country,
+      item_count: shipment.itemCount,
+      status: 'created',
+      cancel_key: null,
+      cancelled_at: null,
     });
+    return toShipment(row);
   }
 
   async cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome> {
     return this.db.transaction().execute(async (trx) => {
-      const row =
-        (await latestOfOrder(trx, 'shipments', input.orderId)) ??
-        (await tombstoneOrRace(trx, shipmentTombstone, input));
+      const row = await rowToUndo(trx, shipmentTombstone, input);
       if (row === undefined) return { applied: false };
       if (row.status === 'cancelled') {
         return row.cancel_key === input.idempotencyKey
@@ -145,17 +122,14 @@ const shipmentTombstone: TombstoneSpec<ShippingTables, 'shipments'> = {
 
 function toShipment(row: Selectable<ShipmentsTable>): Shipment {
   const shipment: Shipment = {
+    ...storedStep(row),
     shipmentId: row.shipment_id,
-    idempotencyKey: row.idempotency_key,
-    orderId: row.order_id,
     carrier: row.carrier,
     trackingNumber: row.tracking_number,
     country: row.country,
     itemCount: row.item_count,
     status: row.status,
-    createdAt: row.created_at,
   };
   if (row.cancelled_at !== null) shipment.cancelledAt = row.cancelled_at;
-  if (row.tombstone !== 0) shipment.tombstone = true;
   return shipment;
 }
