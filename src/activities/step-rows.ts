@@ -1,5 +1,5 @@
 // The queries every forward step's table shares: one row per step, found by the step's idempotency key.
-import type { Insertable, Kysely, Selectable, Transaction } from 'kysely';
+import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 
 /** The columns of every forward step's table (charges, reservations, shipments). */
 export interface StepColumns {
@@ -145,4 +145,26 @@ export async function latestOfOrder<DB, T extends StepTable<DB>>(
   if (statuses !== undefined) query = query.where('status', 'in', statuses as readonly string[]);
   const row = await query.where('tombstone', '=', 0).orderBy('created_at', 'desc').executeTakeFirst();
   return row as Row<DB, T> | undefined;
+}
+
+/**
+ * Moves the row whose `idColumn` holds `id` from status `from` to what `set` says, and returns it as updated. The
+ * caller's transaction has just read it in `from`; Kysely's NoResultError if it no longer is.
+ */
+export async function moveFromStatus<DB, T extends StepTable<DB>>(
+  trx: Transaction<DB>,
+  table: T,
+  [idColumn, id]: readonly [keyof DB[T] & string, string],
+  from: Statuses<DB, T>[number],
+  set: Updateable<DB[T]>,
+): Promise<Row<DB, T>> {
+  const view = stepView(trx);
+  const moved = await view
+    .updateTable(table as string)
+    .set(set as Updateable<StepColumns>)
+    .where(view.dynamic.ref(idColumn), '=', id)
+    .where('status', '=', from as string)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return moved as Row<DB, T>;
 }

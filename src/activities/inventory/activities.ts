@@ -1,6 +1,5 @@
 // The inventory service's activities: price an order, reserve its stock, and release or commit the reservation.
 import { randomUUID } from 'node:crypto';
-import type { EventPublisher } from '../../events/publisher.js';
 import type {
   AttemptCount,
   CompensationResult,
@@ -13,7 +12,7 @@ import type {
 import type { PricedLine, PricedOrder } from '../../shared/order.js';
 import { BusinessError, withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
-import type { Clock } from '../clock.js';
+import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
 import { idempotentStep } from '../idempotent-step.js';
 import { currentAttempt, inStep, undoInput } from '../step-context.js';
@@ -22,11 +21,7 @@ import { OutOfStockError, UnknownSkuError } from './errors.js';
 import { normalizeLines } from './lines.js';
 import type { InventoryStore, Reservation } from './store.js';
 
-export interface InventoryActivityDeps {
-  store: InventoryStore;
-  publisher: EventPublisher;
-  clock?: Clock;
-}
+export type InventoryActivityDeps = ServiceActivityDeps<InventoryStore>;
 
 /**
  * Builds the inventory activities around their dependencies. Prices always come from the catalogue,

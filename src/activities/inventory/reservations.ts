@@ -1,7 +1,15 @@
 // An order's reservation: reserving its lines all-or-nothing, then moving it (and its stock) to released or committed.
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { OrderLineInput } from '../../shared/order.js';
-import { findByKey, getByKey, insertUnlessTaken, latestOfOrder, storedStep, withStepColumns } from '../step-rows.js';
+import {
+  findByKey,
+  getByKey,
+  insertUnlessTaken,
+  latestOfOrder,
+  moveFromStatus,
+  storedStep,
+  withStepColumns,
+} from '../step-rows.js';
 import type { StoredStep } from '../step-rows.js';
 import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
@@ -127,13 +135,11 @@ export async function moveReservation(
       const applied = row[keyColumn] === input.idempotencyKey;
       return applied ? { applied, reservation: await loadReservation(trx, row) } : { applied };
     }
-    const updated = await trx
-      .updateTable('reservations')
-      .set({ status: target, [keyColumn]: input.idempotencyKey, [atColumn]: input.at })
-      .where('reservation_id', '=', row.reservation_id)
-      .where('status', '=', 'reserved')
-      .returningAll()
-      .executeTakeFirstOrThrow();
+    const updated = await moveFromStatus(trx, 'reservations', ['reservation_id', row.reservation_id], 'reserved', {
+      status: target,
+      [keyColumn]: input.idempotencyKey,
+      [atColumn]: input.at,
+    });
     const reservation = await loadReservation(trx, updated);
     await moveStock(trx, reservation.lines, 'reserved', target === 'released' ? 'available' : 'shipped', input.at);
     return { applied: true, reservation };

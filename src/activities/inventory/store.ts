@@ -1,8 +1,7 @@
 // The inventory store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely } from 'kysely';
-import { openDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
-import { migrateToLatest } from '../../db/migrate.js';
+import { KyselyStore } from '../../db/kysely-store.js';
+import { openMigrated } from '../../db/migrate.js';
 import { demoCatalogue } from './catalogue.js';
 import type { CatalogueItem } from './catalogue.js';
 import { inventoryMigrations } from './migrations.js';
@@ -57,17 +56,15 @@ export type OpenInventoryStoreOptions = DatabaseLocation & {
 
 /** Opens (migrates and seeds) the inventory database: a SQLite file, or the `inventory` schema of a PostgreSQL database. */
 export async function openInventoryStore(options: OpenInventoryStoreOptions): Promise<KyselyInventoryStore> {
-  const db = openDatabase<InventoryTables>(options, 'inventory');
-  await migrateToLatest(db, 'inventory', inventoryMigrations);
-  const store = new KyselyInventoryStore(db);
+  const store = new KyselyInventoryStore(
+    await openMigrated<InventoryTables>(options, 'inventory', inventoryMigrations),
+  );
   await store.seed(options.catalogue ?? demoCatalogue, options.at ?? new Date().toISOString());
   return store;
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries (stock.ts for products, reservations.ts for the rest). */
-export class KyselyInventoryStore implements InventoryStore {
-  constructor(private readonly db: Kysely<InventoryTables>) {}
-
+export class KyselyInventoryStore extends KyselyStore<InventoryTables> implements InventoryStore {
   seed(items: readonly CatalogueItem[], at: string): Promise<void> {
     return seedCatalogue(this.db, items, at);
   }
@@ -98,9 +95,5 @@ export class KyselyInventoryStore implements InventoryStore {
 
   commit(input: ReservationMoveInput): Promise<ReservationMoveOutcome> {
     return moveReservation(this.db, input, 'committed');
-  }
-
-  async close(): Promise<void> {
-    await this.db.destroy();
   }
 }

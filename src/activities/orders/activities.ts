@@ -1,15 +1,11 @@
 // The order worker's activity: publish order-level events on the workflow's behalf.
-import type { EventPublisher } from '../../events/publisher.js';
 import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
-import type { Clock } from '../clock.js';
+import type { ActivityDeps } from '../activity-deps.js';
 import { emitEvent } from '../emit-event.js';
 import { inStep } from '../step-context.js';
 
-export interface OrderActivityDeps {
-  publisher: EventPublisher;
-  clock?: Clock;
-}
+export type OrderActivityDeps = ActivityDeps;
 
 /**
  * Workflows cannot do I/O, so order-level events (OrderCreated, OrderCompleted...) go out through this

@@ -1,6 +1,5 @@
 // The payments service's activities: charge a customer, refund the charge as the saga's compensation.
 import { randomUUID } from 'node:crypto';
-import type { EventPublisher } from '../../events/publisher.js';
 import type {
   ChargePaymentInput,
   ChargePaymentResult,
@@ -9,7 +8,7 @@ import type {
   RefundPaymentInput,
 } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
-import type { Clock } from '../clock.js';
+import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
 import { idempotentStep } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
@@ -17,11 +16,7 @@ import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } fro
 import { authorizeCharge } from './gateway.js';
 import type { Charge, PaymentStore } from './store.js';
 
-export interface PaymentActivityDeps {
-  store: PaymentStore;
-  publisher: EventPublisher;
-  clock?: Clock;
-}
+export type PaymentActivityDeps = ServiceActivityDeps<PaymentStore>;
 
 /**
  * Builds the payment activities around their dependencies (so tests and workers wire them differently).
@@ -88,12 +83,7 @@ export function createPaymentActivities({
   };
 }
 
-function paymentData(charge: Charge): {
-  orderId: string;
-  customerId: string;
-  paymentId: string;
-  amount: Charge['amount'];
-} {
+function paymentData(charge: Charge): Pick<Charge, 'orderId' | 'customerId' | 'paymentId' | 'amount'> {
   return { orderId: charge.orderId, customerId: charge.customerId, paymentId: charge.paymentId, amount: charge.amount };
 }
 

@@ -1,9 +1,10 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
+import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
 import type { Money } from '../../shared/order.js';
-import { findByKey, insertOrGet, storedStep } from '../step-rows.js';
+import { findByKey, insertOrGet, moveFromStatus, storedStep } from '../step-rows.js';
 import type { StoredStep } from '../step-rows.js';
 import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
@@ -61,9 +62,7 @@ export async function openPaymentStore(location: DatabaseLocation): Promise<Kyse
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
-export class KyselyPaymentStore implements PaymentStore {
-  constructor(private readonly db: Kysely<PaymentTables>) {}
-
+export class KyselyPaymentStore extends KyselyStore<PaymentTables> implements PaymentStore {
   async findChargeByKey(idempotencyKey: string): Promise<Charge | undefined> {
     const row = await findByKey(this.db, 'charges', idempotencyKey);
     return row && toCharge(row);
@@ -105,13 +104,11 @@ export class KyselyPaymentStore implements PaymentStore {
         return { kind: 'refunded', charge: toCharge(row), applied: row.refund_key === input.idempotencyKey };
       }
       if (row.refund_blocked !== 0) return { kind: 'blocked', charge: toCharge(row) };
-      const refunded = await trx
-        .updateTable('charges')
-        .set({ status: 'refunded', refund_key: input.idempotencyKey, refunded_at: input.at })
-        .where('payment_id', '=', row.payment_id)
-        .where('status', '=', 'captured')
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const refunded = await moveFromStatus(trx, 'charges', ['payment_id', row.payment_id], 'captured', {
+        status: 'refunded',
+        refund_key: input.idempotencyKey,
+        refunded_at: input.at,
+      });
       return { kind: 'refunded', charge: toCharge(refunded), applied: true };
     });
   }
@@ -125,10 +122,6 @@ export class KyselyPaymentStore implements PaymentStore {
       .where('refund_blocked', '<>', 0)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
-  }
-
-  async close(): Promise<void> {
-    await this.db.destroy();
   }
 }
 

@@ -1,6 +1,5 @@
 // The shipping service's activities: create the order's shipment, cancel it as the saga's compensation.
 import { randomUUID } from 'node:crypto';
-import type { EventPublisher } from '../../events/publisher.js';
 import type {
   CompensationResult,
   CreateShipmentInput,
@@ -9,7 +8,7 @@ import type {
   ShippingActivities,
 } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
-import type { Clock } from '../clock.js';
+import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
 import { idempotentStep } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
@@ -17,10 +16,7 @@ import { carrierFor, defaultServedCountries, newTrackingNumber } from './carrier
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';
 
-export interface ShippingActivityDeps {
-  store: ShippingStore;
-  publisher: EventPublisher;
-  clock?: Clock;
+export interface ShippingActivityDeps extends ServiceActivityDeps<ShippingStore> {
   /** ISO 3166-1 alpha-2 codes this service ships to; anything else is AddressRejected. */
   servedCountries?: readonly string[];
 }
@@ -78,12 +74,7 @@ export function createShippingActivities({
   };
 }
 
-function shipmentData(shipment: Shipment): {
-  orderId: string;
-  shipmentId: string;
-  carrier: string;
-  trackingNumber: string;
-} {
+function shipmentData(shipment: Shipment): Pick<Shipment, 'orderId' | 'shipmentId' | 'carrier' | 'trackingNumber'> {
   const { orderId, shipmentId, carrier, trackingNumber } = shipment;
   return { orderId, shipmentId, carrier, trackingNumber };
 }

@@ -1,8 +1,9 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
-import type { Kysely, Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
+import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
-import { findByKey, insertOrGet, latestOfOrder, storedStep } from '../step-rows.js';
+import { findByKey, insertOrGet, latestOfOrder, moveFromStatus, storedStep } from '../step-rows.js';
 import type { StoredStep } from '../step-rows.js';
 import { rowToUndo } from '../tombstone.js';
 import type { TombstoneSpec, UndoInput } from '../tombstone.js';
@@ -50,9 +51,7 @@ export async function openShippingStore(location: DatabaseLocation): Promise<Kys
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
-export class KyselyShippingStore implements ShippingStore {
-  constructor(private readonly db: Kysely<ShippingTables>) {}
-
+export class KyselyShippingStore extends KyselyStore<ShippingTables> implements ShippingStore {
   async findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined> {
     const row = await findByKey(this.db, 'shipments', idempotencyKey);
     return row && toShipment(row);
@@ -86,19 +85,13 @@ export class KyselyShippingStore implements ShippingStore {
           ? { applied: true, shipment: toShipment(row) }
           : { applied: false };
       }
-      const cancelled = await trx
-        .updateTable('shipments')
-        .set({ status: 'cancelled', cancel_key: input.idempotencyKey, cancelled_at: input.at })
-        .where('shipment_id', '=', row.shipment_id)
-        .where('status', '=', 'created')
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const cancelled = await moveFromStatus(trx, 'shipments', ['shipment_id', row.shipment_id], 'created', {
+        status: 'cancelled',
+        cancel_key: input.idempotencyKey,
+        cancelled_at: input.at,
+      });
       return { applied: true, shipment: toShipment(cancelled) };
     });
-  }
-
-  async close(): Promise<void> {
-    await this.db.destroy();
   }
 }
 
