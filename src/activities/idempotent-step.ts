@@ -2,11 +2,7 @@
 import { FailureTypes } from '../shared/failure-types.js';
 import { BusinessError } from './business-error.js';
 import type { StepContext } from './step-context.js';
-
-/** What a forward step stores under its key: its row, or the tombstone its compensation left there. */
-export interface StoredStep {
-  tombstone?: true;
-}
+import type { StoredStep } from './step-rows.js';
 
 /**
  * Finds the step's row by key; with none, `perform` acts and stores one (unless the key is taken) and returns what
@@ -14,7 +10,7 @@ export interface StoredStep {
  * acting again. A tombstone, found at once or stored by the compensation between the lookup and the insert, means
  * the compensation already ran having found nothing: the step refuses with StepAlreadyCompensated.
  */
-export async function idempotentStep<R extends StoredStep>(
+export async function idempotentStep<R extends Pick<StoredStep, 'tombstone'>>(
   step: StepContext,
   orderId: string,
   find: (idempotencyKey: string) => Promise<R | undefined>,

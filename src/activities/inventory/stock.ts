@@ -5,7 +5,8 @@ import type { CatalogueItem } from './catalogue.js';
 import { InvalidQuantityError, UnknownSkuError } from './errors.js';
 import type { InventoryTables, ProductsTable } from './tables.js';
 
-export interface Product {
+/** What pricing needs of a catalogue product: its name and unit price. */
+export interface ProductPrice {
   sku: string;
   name: string;
   unitPrice: Money;
@@ -46,7 +47,7 @@ export async function seedCatalogue(db: Db, items: readonly CatalogueItem[], at:
     .execute();
 }
 
-export async function findProducts(db: Db, skus: readonly string[]): Promise<Product[]> {
+export async function findProducts(db: Db, skus: readonly string[]): Promise<ProductPrice[]> {
   if (skus.length === 0) return [];
   const rows = await db.selectFrom('products').selectAll().where('sku', 'in', skus).execute();
   return rows.map((r) => ({ sku: r.sku, name: r.name, unitPrice: { amount: r.unit_price, currency: r.currency } }));

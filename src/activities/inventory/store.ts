@@ -14,7 +14,7 @@ import type {
   ReservationMoveOutcome,
 } from './reservations.js';
 import { findProducts, restock, seedCatalogue, stockLevels } from './stock.js';
-import type { Product, StockLevel } from './stock.js';
+import type { ProductPrice, StockLevel } from './stock.js';
 import type { InventoryTables } from './tables.js';
 
 export type {
@@ -25,12 +25,12 @@ export type {
   ReservationMoveInput,
   ReservationMoveOutcome,
 } from './reservations.js';
-export type { Product, StockLevel } from './stock.js';
+export type { ProductPrice, StockLevel } from './stock.js';
 
 export interface InventoryStore {
   /** Inserts catalogue items that are missing; existing SKUs (and their stock) are left alone. */
   seed(items: readonly CatalogueItem[], at: string): Promise<void>;
-  findProducts(skus: readonly string[]): Promise<Product[]>;
+  findProducts(skus: readonly string[]): Promise<ProductPrice[]>;
   stockLevels(): Promise<StockLevel[]>;
   /** Adds stock to `available`; UnknownSku / InvalidQuantity on bad input. */
   restock(sku: string, quantity: number, at: string): Promise<StockLevel>;
@@ -69,7 +69,7 @@ export class KyselyInventoryStore extends KyselyStore<InventoryTables> implement
     return seedCatalogue(this.db, items, at);
   }
 
-  findProducts(skus: readonly string[]): Promise<Product[]> {
+  findProducts(skus: readonly string[]): Promise<ProductPrice[]> {
     return findProducts(this.db, skus);
   }
 
