@@ -96,7 +96,10 @@ export async function getByKey<DB, T extends StepTable<DB>>(
 }
 
 function byKey<DB>(db: Kysely<DB>, table: StepTable<DB>, key: string) {
-  return stepView(db).selectFrom<string>(table).selectAll().where('idempotency_key', '=', key);
+  return stepView(db)
+    .selectFrom(table as string)
+    .selectAll()
+    .where('idempotency_key', '=', key);
 }
 
 /**
@@ -110,7 +113,7 @@ export async function insertUnlessTaken<DB, T extends StepTable<DB>>(
   onAnyConflict = false,
 ): Promise<boolean> {
   const inserted = await stepView(trx)
-    .insertInto<string>(table)
+    .insertInto(table as string)
     .values(row as Insertable<StepColumns>)
     .onConflict((oc) => (onAnyConflict ? oc : oc.column('idempotency_key')).doNothing())
     .returning('idempotency_key')
@@ -141,7 +144,10 @@ export async function latestOfOrder<DB, T extends StepTable<DB>>(
   orderId: string,
   statuses?: Statuses<DB, T>,
 ): Promise<Row<DB, T> | undefined> {
-  let query = stepView(db).selectFrom<string>(table).selectAll().where('order_id', '=', orderId);
+  let query = stepView(db)
+    .selectFrom(table as string)
+    .selectAll()
+    .where('order_id', '=', orderId);
   if (statuses !== undefined) query = query.where('status', 'in', statuses as readonly string[]);
   const row = await query.where('tombstone', '=', 0).orderBy('created_at', 'desc').executeTakeFirst();
   return row as Row<DB, T> | undefined;

@@ -63,7 +63,7 @@ export async function openInventoryStore(options: OpenInventoryStoreOptions): Pr
   return store;
 }
 
-/** Dialect-neutral: SQLite or PostgreSQL, with the same queries (stock.ts for products, reservations.ts for the rest). */
+/** Dialect-neutral: SQLite or PostgreSQL, with the same queries (in stock.ts and reservations.ts). */
 export class KyselyInventoryStore extends KyselyStore<InventoryTables> implements InventoryStore {
   seed(items: readonly CatalogueItem[], at: string): Promise<void> {
     return seedCatalogue(this.db, items, at);

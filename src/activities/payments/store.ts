@@ -32,7 +32,7 @@ export interface NewCharge extends Pick<
   at: string;
 }
 
-/** `forwardKey` is the charge step's: with nothing to refund, a later charge attempt finds it taken and charges nothing. */
+/** `forwardKey` is the charge step's: with nothing to refund, a later chargePayment attempt charges nothing. */
 export type RefundInput = UndoInput;
 
 export type RefundOutcome =
