@@ -1,5 +1,5 @@
 // Publishes one domain event for the running workflow step.
-import { buildEnvelope } from '../events/envelope.js';
+import { buildEvent } from '../events/envelope.js';
 import type { EventData, EventName } from '../events/catalogue.js';
 import type { EventPublisher } from '../events/publisher.js';
 
@@ -21,5 +21,5 @@ export async function emitEvent<N extends EventName>(
   publisher: EventPublisher,
   input: EmitEventInput<N>,
 ): Promise<void> {
-  await publisher.publish(buildEnvelope(input));
+  await publisher.publish(buildEvent(input));
 }

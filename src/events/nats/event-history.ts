@@ -3,7 +3,7 @@ import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventHistory } from '../../api/ports/event-history.js';
 import { parseEnvelope } from '../envelope.js';
-import type { EventEnvelope } from '../envelope.js';
+import type { ParsedEvent } from '../envelope.js';
 import { ORDERS_STREAM } from './topology.js';
 
 /**
@@ -15,7 +15,7 @@ export function jetStreamEventHistory(nc: NatsConnection): EventHistory {
   return { follow: (orderId, signal) => followOrder(nc, orderId, signal) };
 }
 
-async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSignal): AsyncGenerator<EventEnvelope> {
+async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSignal): AsyncGenerator<ParsedEvent> {
   if (signal.aborted) return;
   const consumer = await jetstream(nc).consumers.get(ORDERS_STREAM, {
     filter_subjects: [`orders.${orderId}.>`],
@@ -29,15 +29,15 @@ async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSi
   const seen = new Set<string>();
   try {
     for await (const m of messages) {
-      let envelope: EventEnvelope;
+      let event: ParsedEvent;
       try {
-        envelope = parseEnvelope(m.data).envelope;
+        event = parseEnvelope(m.data);
       } catch {
         continue;
       }
-      if (seen.has(envelope.id)) continue;
-      seen.add(envelope.id);
-      yield envelope;
+      if (seen.has(event.envelope.id)) continue;
+      seen.add(event.envelope.id);
+      yield event;
     }
   } finally {
     signal.removeEventListener('abort', stop);

@@ -109,7 +109,7 @@ describe('the API read ports', () => {
     const abort = new AbortController();
     const seen: string[] = [];
     const later = completedOrderEvents(completed, 'cus-api', new Date('2026-03-01T00:00:00Z'));
-    for await (const envelope of ports.events.follow(completed, abort.signal)) {
+    for await (const { envelope } of ports.events.follow(completed, abort.signal)) {
       seen.push(envelope.id);
       if (seen.length === completedEvents.length) {
         // A stored copy of an event already seen (as a re-drive makes) is not yielded again.

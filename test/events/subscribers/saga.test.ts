@@ -2,7 +2,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamEventPublisher } from '../../../src/events/nats/jetstream-publisher.js';
-import type { EventEnvelope } from '../../../src/events/envelope.js';
+import type { OutgoingEvent } from '../../../src/events/envelope.js';
 import { NOTIFICATIONS_CONSUMER } from '../../../src/events/subscribers/notifications/handler.js';
 import { startNotificationsService } from '../../../src/events/subscribers/notifications/service.js';
 import type { NotificationsService } from '../../../src/events/subscribers/notifications/service.js';
@@ -35,9 +35,9 @@ beforeAll(async () => {
   // activity publishes through the real publisher (and a failed publish fails the activity as in production).
   const jetStream = new JetStreamEventPublisher(await events.connect('saga-workers'), { timeoutMs: 2_000 });
   const record = harness.publisher.publish.bind(harness.publisher);
-  harness.publisher.publish = async (envelope: EventEnvelope) => {
-    await jetStream.publish(envelope);
-    await record(envelope);
+  harness.publisher.publish = async (event: OutgoingEvent) => {
+    await jetStream.publish(event);
+    await record(event);
   };
   analytics = await startAnalyticsService({
     nc: await events.connect('analytics'),

@@ -9,6 +9,7 @@ import { ORDERS_STREAM } from '../../../src/events/nats/topology.js';
 import type { EventPublisher } from '../../../src/events/publisher.js';
 import type { AnalyticsSummary } from '../../../src/read-models/analytics/store.js';
 import { waitFor } from '../../support/wait-for.js';
+import { outgoingOf } from '../nats/fixtures.js';
 
 export interface TempDir {
   path: string;
@@ -26,7 +27,7 @@ export async function tempDir(): Promise<TempDir> {
 }
 
 export async function publishAll(publisher: EventPublisher, envelopes: EventEnvelope[]): Promise<void> {
-  for (const envelope of envelopes) await publisher.publish(envelope);
+  for (const envelope of envelopes) await publisher.publish(outgoingOf(envelope));
 }
 
 /** Waits until a durable has every stream message acknowledged (nothing pending, nothing in flight). */

@@ -1,10 +1,10 @@
-// The in-memory publisher used by tests and dev: records envelopes, and can be told to fail.
+// The in-memory publisher the tests use: records envelopes, and can be told to fail.
 import { describe, expect, it } from 'vitest';
-import { buildEnvelope } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { buildEvent } from '../../src/events/envelope.js';
+import { MemoryEventPublisher } from './memory-event-publisher.js';
 
 const envelope = (name: 'OrderCreated' | 'OrderCompleted') =>
-  buildEnvelope({
+  buildEvent({
     name,
     workflowId: 'order-o-1',
     step: name,
