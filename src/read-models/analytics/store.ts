@@ -1,11 +1,11 @@
 // The analytics database and its one query, the summary the API shows.
 import type { Kysely } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
-import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
+import { emptyUntilCreated } from '../databases.js';
 import type { ReadModelOpenOptions } from '../databases.js';
-import { ensureGenerationRow, generationScope, liveGeneration, readModelBaseDb } from '../generations.js';
+import { generationScope, liveGeneration, openRebuildableDatabase, readModelBaseDb } from '../generation.js';
 import { analyticsMigrations } from './migrations.js';
-import { analyticsReadModel } from './model.js';
+import { analyticsProjection } from './projection.js';
 import type { AnalyticsTables } from './tables.js';
 
 export interface AnalyticsSummary {
@@ -29,14 +29,9 @@ export async function openAnalyticsReadModel(
   location: DatabaseLocation,
   options: ReadModelOpenOptions = {},
 ): Promise<AnalyticsStore> {
-  const { db, writable } = await openReadModelDatabase<AnalyticsTables>(
-    location,
-    'analytics',
-    analyticsMigrations,
-    options,
+  return new AnalyticsStore(
+    await openRebuildableDatabase(location, 'analytics', analyticsMigrations, analyticsProjection, options),
   );
-  if (writable) await ensureGenerationRow(readModelBaseDb(db), analyticsReadModel.name);
-  return new AnalyticsStore(db);
 }
 
 export class AnalyticsStore {
@@ -49,7 +44,7 @@ export class AnalyticsStore {
 
   private read(): Promise<AnalyticsSummary> {
     return this.db.transaction().execute(async (trx) => {
-      const generation = await liveGeneration(readModelBaseDb(trx), analyticsReadModel.name);
+      const generation = await liveGeneration(readModelBaseDb(trx), analyticsProjection.name);
       const counters = await trx
         .selectFrom('analytics_counters')
         .select(['metric', 'key', 'value'])
@@ -74,7 +69,7 @@ export class AnalyticsStore {
       const applied = await trx
         .selectFrom('processed_events')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('processed_at').as('last')])
-        .where('scope', '=', generationScope(analyticsReadModel.name, generation))
+        .where('scope', '=', generationScope(analyticsProjection.name, generation))
         .executeTakeFirstOrThrow();
       const summary: AnalyticsSummary = {
         ...emptySummary(),

@@ -1,13 +1,13 @@
 // The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
 import type { Kysely, Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
-import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
-import type { ReadModelOpenOptions } from '../databases.js';
 import type { PricedLine } from '../../shared/order.js';
-import { ensureGenerationRow, liveGeneration, readModelBaseDb } from '../generations.js';
+import { emptyUntilCreated } from '../databases.js';
+import type { ReadModelOpenOptions } from '../databases.js';
+import { liveGeneration, openRebuildableDatabase, readModelBaseDb } from '../generation.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { orderReadModelMigrations } from './migrations.js';
-import { orderReadModel } from './model.js';
+import { orderProjection } from './projection.js';
 import type { OrderReadModelTables, OrdersTable } from './tables.js';
 
 /** One order as the list shows it. */
@@ -46,14 +46,9 @@ export async function openOrderReadModel(
   location: DatabaseLocation,
   options: ReadModelOpenOptions = {},
 ): Promise<OrderReadModelStore> {
-  const { db, writable } = await openReadModelDatabase<OrderReadModelTables>(
-    location,
-    'order_read_model',
-    orderReadModelMigrations,
-    options,
+  return new OrderReadModelStore(
+    await openRebuildableDatabase(location, 'order_read_model', orderReadModelMigrations, orderProjection, options),
   );
-  if (writable) await ensureGenerationRow(readModelBaseDb(db), orderReadModel.name);
-  return new OrderReadModelStore(db);
 }
 
 export class OrderReadModelStore {
@@ -68,7 +63,7 @@ export class OrderReadModelStore {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await emptyUntilCreated(
       this.db.transaction().execute(async (trx) => {
-        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
         if (query.status !== undefined) q = q.where('status', '=', query.status);
         if (query.customerId !== undefined) q = q.where('customer_id', '=', query.customerId);
@@ -96,7 +91,7 @@ export class OrderReadModelStore {
   async getOrder(orderId: string): Promise<OrderView | undefined> {
     const row = await emptyUntilCreated(
       this.db.transaction().execute(async (trx) => {
-        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         return trx
           .selectFrom('orders')
           .selectAll()

@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { InventoryTables } from '../../../src/activities/inventory/tables.js';
 import type { PaymentTables } from '../../../src/activities/payments/tables.js';
 import type { ShippingTables } from '../../../src/activities/shipping/tables.js';
-import type { NotificationTables } from '../../../src/events/subscribers/notifications/tables.js';
+import type { NotificationTables } from '../../../src/read-models/notifications/tables.js';
 import { AnalyticsStore } from '../../../src/read-models/analytics/store.js';
 import type { AnalyticsSummary } from '../../../src/read-models/analytics/store.js';
 import type { AnalyticsTables } from '../../../src/read-models/analytics/tables.js';
