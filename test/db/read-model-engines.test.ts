@@ -19,12 +19,12 @@ import { NOTIFICATIONS_CONSUMER, notificationProjection } from '../../src/read-m
 import { openNotificationStore } from '../../src/read-models/notifications/store.js';
 import { analyticsProjection } from '../../src/read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../../src/read-models/analytics/store.js';
-import type { AnalyticsSummary } from '../../src/read-models/analytics/store.js';
+import type { AnalyticsFigures } from '../../src/read-models/analytics/store.js';
 import { readModelBaseDb } from '../../src/read-models/generation.js';
 import { liveReadModelHandler } from '../../src/read-models/generation.js';
 import { orderProjection } from '../../src/read-models/orders/projection.js';
 import { openOrderReadModel } from '../../src/read-models/orders/store.js';
-import type { OrderView } from '../../src/read-models/orders/store.js';
+import type { StoredOrder } from '../../src/read-models/orders/store.js';
 import type { Notification } from '../../src/read-models/notifications/channel.js';
 import { completedOrderEvents, failedOrderEvents, silentLogger } from '../events/nats/fixtures.js';
 import { modelOf } from '../events/consumer/support.js';
@@ -105,12 +105,12 @@ const stream: EventEnvelope[] = (() => {
 
 interface ReadBack {
   notifications: Record<string, Notification[]>;
-  summary: Omit<AnalyticsSummary, 'updatedAt'>;
+  summary: Omit<AnalyticsFigures, 'updatedAt'>;
   /** Every order, page by page (two a page, through the cursor), and filtered. */
-  pages: OrderView[][];
-  failed: OrderView[];
-  ofCustomer: OrderView[];
-  one: OrderView | undefined;
+  pages: StoredOrder[][];
+  failed: StoredOrder[];
+  ofCustomer: StoredOrder[];
+  one: StoredOrder | undefined;
   processed: { notifications: number };
 }
 
@@ -130,7 +130,7 @@ async function applyAndRead(locations: ReadModelLocations): Promise<ReadBack> {
     }
   }
 
-  const pages: OrderView[][] = [];
+  const pages: StoredOrder[][] = [];
   let cursor: string | undefined;
   do {
     const page = await orders.listOrders({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });

@@ -8,7 +8,7 @@ import { openAnalyticsReadModel } from '../../src/read-models/analytics/store.js
 import { liveGeneration, readModelBaseDb } from '../../src/read-models/generation.js';
 import { orderProjection } from '../../src/read-models/orders/projection.js';
 import { openOrderReadModel } from '../../src/read-models/orders/store.js';
-import type { OrderReadModelStore, OrderView } from '../../src/read-models/orders/store.js';
+import type { OrderReadModelStore, StoredOrder } from '../../src/read-models/orders/store.js';
 import { rebuildReadModel } from '../../src/read-models/rebuild.js';
 import {
   completedOrderEvents,
@@ -29,8 +29,8 @@ let dir: TempDir;
 let live: ReadModels;
 let publisher: JetStreamEventPublisher;
 
-async function allOrders(store: OrderReadModelStore): Promise<OrderView[]> {
-  const items: OrderView[] = [];
+async function allOrders(store: OrderReadModelStore): Promise<StoredOrder[]> {
+  const items: StoredOrder[] = [];
   let cursor: string | undefined;
   do {
     const page = await store.listOrders({ limit: 3, ...(cursor === undefined ? {} : { cursor }) });

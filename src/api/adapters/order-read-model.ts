@@ -1,5 +1,5 @@
 // The API's order read-model port over the order read model's store.
-import type { OrderReadModelStore, OrderView } from '../../read-models/orders/store.js';
+import type { OrderReadModelStore, StoredOrder } from '../../read-models/orders/store.js';
 import { OrderStatuses } from '../../shared/order-status.js';
 import type { OrderStatus } from '../../shared/order-status.js';
 import type { OrderReadModel, OrderSummary } from '../ports/order-read-model.js';
@@ -26,7 +26,7 @@ function isOrderStatus(value: string): value is OrderStatus {
   return (OrderStatuses as readonly string[]).includes(value);
 }
 
-function toSummary(view: OrderView): OrderSummary {
+function toSummary(view: StoredOrder): OrderSummary {
   return {
     orderId: view.orderId,
     ...(view.customerId === null ? {} : { customerId: view.customerId }),

@@ -7,7 +7,7 @@ import type { AppDeps } from '../deps.js';
 import { ApiError, validationHook } from '../errors.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
-import { OrderIdParams } from '../schemas/order.js';
+import { OrderIdParamsSchema } from '../schemas/order.js';
 
 /** Events after which nothing more happens to the order: the stream ends with them. */
 const terminalEvents: ReadonlySet<string> = new Set(['OrderCompleted', 'OrderFailed', 'OrderCancelled']);
@@ -23,7 +23,7 @@ const orderEvents = createRoute({
   description:
     'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. Past ' +
     'events come first, then live ones; the stream closes after OrderCompleted, OrderFailed or OrderCancelled.',
-  request: { params: OrderIdParams },
+  request: { params: OrderIdParamsSchema },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
     ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND'),

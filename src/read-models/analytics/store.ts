@@ -8,7 +8,11 @@ import { analyticsMigrations } from './migrations.js';
 import { analyticsProjection } from './projection.js';
 import type { AnalyticsTables } from './tables.js';
 
-export interface AnalyticsSummary {
+/**
+ * Everything the analytics model keeps, from one snapshot of its live generation; the API's summary
+ * (`AnalyticsFigures`, src/api/ports/analytics-reader.ts) is drawn from it.
+ */
+export interface AnalyticsFigures {
   /** Events projected, per event name. */
   events: Record<string, number>;
   orders: { total: number; byStatus: Record<string, number> };
@@ -38,11 +42,11 @@ export class AnalyticsStore {
   constructor(readonly db: Kysely<AnalyticsTables>) {}
 
   /** The whole summary from one snapshot of the live generation. */
-  async summary(): Promise<AnalyticsSummary> {
+  async summary(): Promise<AnalyticsFigures> {
     return emptyUntilCreated(this.read(), emptySummary());
   }
 
-  private read(): Promise<AnalyticsSummary> {
+  private read(): Promise<AnalyticsFigures> {
     return this.db.transaction().execute(async (trx) => {
       const generation = await liveGeneration(readModelBaseDb(trx), analyticsProjection.name);
       const counters = await trx
@@ -71,7 +75,7 @@ export class AnalyticsStore {
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('processed_at').as('last')])
         .where('scope', '=', generationScope(analyticsProjection.name, generation))
         .executeTakeFirstOrThrow();
-      const summary: AnalyticsSummary = {
+      const summary: AnalyticsFigures = {
         ...emptySummary(),
         eventsProcessed: Number(applied.n),
         ...(applied.last ? { updatedAt: applied.last } : {}),
@@ -105,7 +109,7 @@ export class AnalyticsStore {
   }
 }
 
-function emptySummary(): AnalyticsSummary {
+function emptySummary(): AnalyticsFigures {
   return {
     events: {},
     orders: { total: 0, byStatus: {} },

@@ -10,8 +10,8 @@ import { orderReadModelMigrations } from './migrations.js';
 import { orderProjection } from './projection.js';
 import type { OrderReadModelTables, OrdersTable } from './tables.js';
 
-/** One order as the list shows it. */
-export interface OrderView {
+/** One order as the read model keeps it: its row, with the lines parsed and the failure as one field. */
+export interface StoredOrder {
   orderId: string;
   customerId: string | null;
   status: string | null;
@@ -27,7 +27,8 @@ export interface OrderView {
   lastEvent: string;
 }
 
-export interface ListOrdersQuery {
+/** What the list filters on; the API's port asks with the same fields (its `status` an `OrderStatus`). */
+export interface StoredOrderQuery {
   status?: string;
   customerId?: string;
   limit: number;
@@ -35,8 +36,9 @@ export interface ListOrdersQuery {
   cursor?: string;
 }
 
-export interface OrderPage {
-  items: OrderView[];
+/** One page of the list, newest first. */
+export interface StoredOrderPage {
+  items: StoredOrder[];
   /** Present when there may be more orders. */
   nextCursor?: string;
 }
@@ -58,7 +60,7 @@ export class OrderReadModelStore {
    * Newest first (creation time, then order ID to break ties). Each page reads in one transaction, so a
    * rebuild switching generations never shows half of each.
    */
-  async listOrders(query: ListOrdersQuery): Promise<OrderPage> {
+  async listOrders(query: StoredOrderQuery): Promise<StoredOrderPage> {
     const limit = Math.max(1, Math.min(query.limit, 500));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await emptyUntilCreated(
@@ -83,12 +85,12 @@ export class OrderReadModelStore {
       }),
       [],
     );
-    const items = rows.slice(0, limit).map(toView);
+    const items = rows.slice(0, limit).map(toStored);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
   }
 
-  async getOrder(orderId: string): Promise<OrderView | undefined> {
+  async getOrder(orderId: string): Promise<StoredOrder | undefined> {
     const row = await emptyUntilCreated(
       this.db.transaction().execute(async (trx) => {
         const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
@@ -101,7 +103,7 @@ export class OrderReadModelStore {
       }),
       undefined,
     );
-    return row && toView(row);
+    return row && toStored(row);
   }
 
   async close(): Promise<void> {
@@ -109,7 +111,7 @@ export class OrderReadModelStore {
   }
 }
 
-function toView(row: Selectable<OrdersTable>): OrderView {
+function toStored(row: Selectable<OrdersTable>): StoredOrder {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,

@@ -11,7 +11,7 @@ import type { EventSettings } from '../../../src/events/nats/settings.js';
 import { ORDERS_STREAM } from '../../../src/events/nats/topology.js';
 import type { EventPublisher } from '../../../src/events/publisher.js';
 import type { Logger } from '../../../src/logger.js';
-import type { AnalyticsStore, AnalyticsSummary } from '../../../src/read-models/analytics/store.js';
+import type { AnalyticsStore, AnalyticsFigures } from '../../../src/read-models/analytics/store.js';
 import { startAnalyticsService } from '../../../src/read-models/analytics/subscription.js';
 import type { ReadModelLocations } from '../../../src/read-models/databases.js';
 import { oneAtATime } from '../../../src/read-models/generation.js';
@@ -87,7 +87,7 @@ export async function waitForDrained(nc: NatsConnection, consumer: string, timeo
 }
 
 /** The analytics model without `updatedAt`, which says when events were applied (a rebuild applies them later). */
-export function modelOf(summary: AnalyticsSummary): Omit<AnalyticsSummary, 'updatedAt'> {
+export function modelOf(summary: AnalyticsFigures): Omit<AnalyticsFigures, 'updatedAt'> {
   const { updatedAt: _applied, ...model } = summary;
   return model;
 }
