@@ -114,20 +114,24 @@ export function readModelBaseDb<DB extends ReadModelBaseTables>(
   return db as unknown as Kysely<ReadModelBaseTables>;
 }
 
+/** Opens a read model's store where `readModelLocations` says; read-only readers pass `{ readOnly: true }`. */
+export type StoreOpener<Store> = (location: DatabaseLocation, options?: ReadModelOpenOptions) => Promise<Store>;
+
 /**
- * Opens a rebuildable model's database (migrated unless read-only on PostgreSQL, in `schema`) and creates its
- * generation pointer the first time, for the model's store.
+ * The opener of a rebuildable model's store: its database (on PostgreSQL in `schema`), migrated unless opened
+ * read-only on PostgreSQL, with the generation pointer created the first time.
  */
-export async function openRebuildableDatabase<DB extends ReadModelBaseTables>(
-  location: DatabaseLocation,
+export function rebuildableStoreOpener<DB extends ReadModelBaseTables, Store>(
+  Store: new (db: Kysely<DB>) => Store,
   schema: string,
   migrations: Record<string, Migration>,
   model: ReadModel,
-  options: ReadModelOpenOptions,
-): Promise<Kysely<DB>> {
-  const { db, writable } = await openReadModelDatabase<DB>(location, schema, migrations, options);
-  if (writable) await ensureGenerationRow(readModelBaseDb(db), model.name);
-  return db;
+): StoreOpener<Store> {
+  return async (location, options = {}) => {
+    const { db, writable } = await openReadModelDatabase<DB>(location, schema, migrations, options);
+    if (writable) await ensureGenerationRow(readModelBaseDb(db), model.name);
+    return new Store(db);
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-// The generic consumer loop of one subscriber instance: parse, handle, ack; nak with backoff on failure; dead-letter what cannot be handled.
+// The generic consumer loop: parse, handle, ack; nak with backoff on failure; dead-letter what cannot be handled.
 import { jetstream } from '@nats-io/jetstream';
 import type { ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';

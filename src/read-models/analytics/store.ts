@@ -1,9 +1,7 @@
 // The analytics database and its one query, the summary the API shows.
 import type { Kysely } from 'kysely';
-import type { DatabaseLocation } from '../../db/database.js';
 import { emptyUntilCreated } from '../databases.js';
-import type { ReadModelOpenOptions } from '../databases.js';
-import { generationScope, liveGeneration, openRebuildableDatabase, readModelBaseDb } from '../generation.js';
+import { generationScope, liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { analyticsMigrations } from './migrations.js';
 import { analyticsProjection } from './projection.js';
 import type { AnalyticsTables } from './tables.js';
@@ -26,16 +24,6 @@ export interface AnalyticsFigures {
   /** Events applied in all, and when the last one was: lets an operator see the subscriber keeps up. */
   eventsProcessed: number;
   updatedAt?: string;
-}
-
-/** Opens (and, unless read-only on PostgreSQL, migrates) the analytics's database: schema `analytics`. */
-export async function openAnalyticsReadModel(
-  location: DatabaseLocation,
-  options: ReadModelOpenOptions = {},
-): Promise<AnalyticsStore> {
-  return new AnalyticsStore(
-    await openRebuildableDatabase(location, 'analytics', analyticsMigrations, analyticsProjection, options),
-  );
 }
 
 export class AnalyticsStore {
@@ -108,6 +96,14 @@ export class AnalyticsStore {
     await this.db.destroy();
   }
 }
+
+/** Opens (and, unless read-only on PostgreSQL, migrates) the analytics database: schema `analytics`. */
+export const openAnalyticsReadModel = rebuildableStoreOpener(
+  AnalyticsStore,
+  'analytics',
+  analyticsMigrations,
+  analyticsProjection,
+);
 
 function emptySummary(): AnalyticsFigures {
   return {

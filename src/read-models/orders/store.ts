@@ -1,10 +1,8 @@
 // The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
 import type { Kysely, Selectable } from 'kysely';
-import type { DatabaseLocation } from '../../db/database.js';
 import type { PricedLine } from '../../shared/order.js';
 import { emptyUntilCreated } from '../databases.js';
-import type { ReadModelOpenOptions } from '../databases.js';
-import { liveGeneration, openRebuildableDatabase, readModelBaseDb } from '../generation.js';
+import { liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { orderReadModelMigrations } from './migrations.js';
 import { orderProjection } from './projection.js';
@@ -41,16 +39,6 @@ export interface StoredOrderPage {
   items: StoredOrder[];
   /** Present when there may be more orders. */
   nextCursor?: string;
-}
-
-/** Opens (and, unless read-only on PostgreSQL, migrates) the order read model's database: schema `order_read_model`. */
-export async function openOrderReadModel(
-  location: DatabaseLocation,
-  options: ReadModelOpenOptions = {},
-): Promise<OrderReadModelStore> {
-  return new OrderReadModelStore(
-    await openRebuildableDatabase(location, 'order_read_model', orderReadModelMigrations, orderProjection, options),
-  );
 }
 
 export class OrderReadModelStore {
@@ -125,3 +113,11 @@ function toStored(row: Selectable<OrdersTable>): StoredOrder {
     lastEvent: row.last_event,
   };
 }
+
+/** Opens (and, unless read-only on PostgreSQL, migrates) the order read model's database: schema `order_read_model`. */
+export const openOrderReadModel = rebuildableStoreOpener(
+  OrderReadModelStore,
+  'order_read_model',
+  orderReadModelMigrations,
+  orderProjection,
+);
