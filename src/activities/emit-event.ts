@@ -1,5 +1,5 @@
 // Publishes one domain event for the running workflow step.
-import { buildEnvelope } from '../events/envelope.js';
+import { buildEvent } from '../events/envelope.js';
 import type { EventData, EventName } from '../events/catalogue.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { StepContext } from './step-context.js';
@@ -22,7 +22,7 @@ export async function emitEvent<N extends EventName>(
   publisher: EventPublisher,
   input: EmitEventInput<N>,
 ): Promise<void> {
-  await publisher.publish(buildEnvelope(input));
+  await publisher.publish(buildEvent(input));
 }
 
 /** Emits an event of the running step: the step's workflow and name go into the event's ID. */

@@ -1,8 +1,12 @@
 // The one place that reads the environment: one zod schema, parsed once, failing fast with a message naming each bad variable.
+import type { StringValue } from 'ms';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d');
+/** Typed as `ms`'s `StringValue`, what the `ms` library and Temporal's `Duration` take, once the pattern has passed. */
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d') as z.ZodType<StringValue, string>;
 const csv = z
   .string()
   .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));

@@ -97,13 +97,14 @@ export function eventType(name: EventName): string {
   return `com.ordersaga.${name}.v${eventCatalogue[name].version}`;
 }
 
-/** The shape of every CloudEvents `type` this project emits: `com.ordersaga.<EventName>.v<version>`. */
-export const eventTypePattern = /^com\.ordersaga\.([A-Za-z]+)\.v(\d+)$/;
+const namesByType: ReadonlyMap<string, EventName> = new Map(eventNames.map((name) => [eventType(name), name]));
 
-/** Reads the name and version back out of a CloudEvents `type`; undefined when it is not one of ours. */
-export function parseEventType(type: string): { name: string; version: number } | undefined {
-  const match = eventTypePattern.exec(type);
-  return match ? { name: match[1] ?? '', version: Number(match[2]) } : undefined;
+/**
+ * The event an incoming CloudEvents `type` names: an exact match with `eventType(name)`, so an unknown name and
+ * a version this code does not understand are both undefined. Outgoing events carry their name (`OutgoingEvent`).
+ */
+export function eventNameOfType(type: string): EventName | undefined {
+  return namesByType.get(type);
 }
 
 /** The CloudEvents `source` of an event: the service that publishes it. */

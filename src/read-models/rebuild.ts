@@ -4,14 +4,11 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Logger } from '../logger.js';
+import { deliveryOf } from '../events/consumer/subscriber.js';
 import { InvalidEventError, parseEnvelope } from '../events/envelope.js';
-import { RedriveHeaders } from '../events/nats/dead-letter-headers.js';
 import { ORDERS_STREAM } from '../events/nats/topology.js';
-import type { EventMeta } from '../events/subscribers/event-handler.js';
-import { applyToGeneration } from './apply-event.js';
-import { generationScope, lockGenerations, reserveGeneration, switchLive } from './generations.js';
-import type { ReadModelBaseTables } from './generations.js';
-import type { ReadModel } from './read-model.js';
+import { applyToGeneration, generationScope, lockGenerations, reserveGeneration, switchLive } from './generation.js';
+import type { ReadModel, ReadModelBaseTables } from './generation.js';
 
 export interface RebuildOptions {
   nc: NatsConnection;
@@ -110,8 +107,9 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
   };
 
   const applyReplayed = async (exec: Kysely<ReadModelBaseTables>, m: JsMsg, inSwitch: boolean) => {
-    const redriveFor = m.headers?.get(RedriveHeaders.for);
-    if (redriveFor && redriveFor !== model.consumer) return;
+    // A re-driven copy for another consumer: this model had the original.
+    const meta = deliveryOf(m, model.consumer);
+    if (meta === undefined) return;
     let event;
     try {
       event = parseEnvelope(m.data);
@@ -120,15 +118,6 @@ export async function rebuildReadModel(options: RebuildOptions): Promise<Rebuild
       result.skipped++;
       return;
     }
-    const originalSeq = Number(m.headers?.get(RedriveHeaders.originalSeq) || 0);
-    const meta: EventMeta = {
-      consumer: model.consumer,
-      stream: ORDERS_STREAM,
-      streamSeq: m.info.streamSequence,
-      position: originalSeq > 0 ? originalSeq : m.info.streamSequence,
-      subject: m.subject,
-      deliveryCount: 1,
-    };
     if (inSwitch) {
       // No savepoints: a failure here aborts the rebuild and leaves the live generation as it was.
       if (await applyToGeneration(exec, model, generation, event, meta)) result.applied++;

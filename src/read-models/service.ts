@@ -1,76 +1,87 @@
-// Starts one instance of the analytics service: the analytics read model and the order read model, each on its own durable.
+// Starts one instance of a read model: its store and its durable subscription, stopped together; the same for all three.
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { Logger } from '../logger.js';
+import type { Kysely } from 'kysely';
+import type { DatabaseLocation } from '../db/database.js';
+import { bookkeepingDb } from '../events/consumer/bookkeeping.js';
+import { startSubscription } from '../events/consumer/durable-subscription.js';
+import type { Subscription } from '../events/consumer/durable-subscription.js';
+import { KyselyFailureLog } from '../events/consumer/failure-log.js';
+import type { FailureLog } from '../events/consumer/failure-log.js';
 import type { EventSettings } from '../events/nats/settings.js';
-import type { Subscription } from '../events/subscribers/subscription.js';
-import { analyticsReadModel } from './analytics/model.js';
-import { openAnalyticsReadModel } from './analytics/store.js';
-import type { AnalyticsStore } from './analytics/store.js';
-import type { ReadModelLocations } from './databases.js';
-import { readModelBaseDb } from './generations.js';
-import { orderReadModel } from './orders/model.js';
-import { openOrderReadModel } from './orders/store.js';
-import type { OrderReadModelStore } from './orders/store.js';
-import { oneAtATime, startReadModelSubscription } from './subscription.js';
+import type { Logger } from '../logger.js';
+import { liveReadModelHandler } from './generation.js';
+import type { Exclusive, ReadModel, ReadModelBaseTables } from './generation.js';
 
-export interface AnalyticsService {
-  analytics: AnalyticsStore;
-  orders: OrderReadModelStore;
-  subscriptions: { analytics: Subscription; orders: Subscription };
+export interface ReadModelServiceOptions {
+  nc: NatsConnection;
+  /** From `readModelLocations`: a SQLite file the instances on one host share, or PostgreSQL (the model's schema). */
+  location: DatabaseLocation;
+  settings: EventSettings;
+  logger: Logger;
+  /**
+   * Shared by the subscriptions of one process that write different SQLite files. better-sqlite3 waits for
+   * another process's lock synchronously, blocking the whole event loop: a process waiting on file B while its
+   * own transaction on file A is open, and another process doing the reverse, would each block until the busy
+   * timeout. Taking turns means a process never holds one file's lock while it waits for another's.
+   */
+  exclusive?: Exclusive;
+}
+
+export interface ReadModelService<Store> {
+  readonly store: Store;
+  readonly subscription: Subscription;
+  /** Stops consuming, then closes the database. */
   stop(): Promise<void>;
 }
 
-/**
- * The order read model lives in this process but on its own durable (`order-read-model`) and in its own
- * database (file or schema): it can be rebuilt, re-driven and scaled apart from analytics, and the API reads it alone.
- */
-export async function startAnalyticsService(options: {
-  nc: NatsConnection;
-  /** From `readModelLocations`: SQLite files, or the `analytics` and `order_read_model` schemas of one PostgreSQL. */
-  locations: Pick<ReadModelLocations, 'analytics' | 'orders'>;
-  settings: EventSettings;
-  logger: Logger;
-}): Promise<AnalyticsService> {
-  const { nc, locations, settings, logger } = options;
-  const analytics = await openAnalyticsReadModel(locations.analytics);
-  const orders = await openOrderReadModel(locations.orders).catch(async (error: unknown) => {
-    await analytics.close();
-    throw error;
-  });
-  const started: Subscription[] = [];
-  // Two files written by two consume loops: they take turns (see `exclusive`), or two instances can deadlock.
-  const exclusive = oneAtATime();
+/** Subscribes once `store` is open, and closes the store again if subscribing fails. */
+export async function startReadModelService<Store extends { close(): Promise<void> }>(
+  store: Store,
+  subscribe: () => Promise<Subscription>,
+): Promise<ReadModelService<Store>> {
   try {
-    const a = await startReadModelSubscription({
-      nc,
-      db: readModelBaseDb(analytics.db),
-      model: analyticsReadModel,
-      settings,
-      logger,
-      exclusive,
-    });
-    started.push(a);
-    const o = await startReadModelSubscription({
-      nc,
-      db: readModelBaseDb(orders.db),
-      model: orderReadModel,
-      settings,
-      logger,
-      exclusive,
-    });
-    started.push(o);
+    const subscription = await subscribe();
     return {
-      analytics,
-      orders,
-      subscriptions: { analytics: a, orders: o },
+      store,
+      subscription,
       async stop() {
-        await Promise.all(started.map((s) => s.stop()));
-        await Promise.all([analytics.close(), orders.close()]);
+        await subscription.stop();
+        await store.close();
       },
     };
   } catch (error) {
-    await Promise.all(started.map((s) => s.stop()));
-    await Promise.all([analytics.close(), orders.close()]);
+    await store.close();
     throw error;
   }
+}
+
+/**
+ * A rebuildable model's instance: its live subscriber (`liveReadModelHandler`) on `db`, the store's database. Start
+ * more (other processes, same database) to share the load.
+ */
+export function startLiveReadModel<Store extends { close(): Promise<void> }>(
+  store: Store,
+  db: Kysely<ReadModelBaseTables>,
+  model: ReadModel,
+  options: ReadModelServiceOptions,
+): Promise<ReadModelService<Store>> {
+  const { nc, settings, logger, exclusive } = options;
+  const failures = new KyselyFailureLog(bookkeepingDb(db));
+  return startReadModelService(store, () =>
+    startSubscription({
+      nc,
+      handler: liveReadModelHandler(db, model, exclusive),
+      settings,
+      failures: exclusive ? exclusiveFailureLog(failures, exclusive) : failures,
+      logger,
+    }),
+  );
+}
+
+function exclusiveFailureLog(failures: FailureLog, exclusive: Exclusive): FailureLog {
+  return {
+    record: (failure) => exclusive(() => failures.record(failure)),
+    last: (consumer, streamSeq) => exclusive(() => failures.last(consumer, streamSeq)),
+    clear: (consumer, streamSeq) => exclusive(() => failures.clear(consumer, streamSeq)),
+  };
 }

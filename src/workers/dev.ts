@@ -7,7 +7,6 @@ import { createLogger, type Logger } from '../logger.js';
 import { startNatsServer } from '../servers/nats-server.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
-import { roleStarters } from './registry.js';
 import type { ProcessContext } from './role-context.js';
 import { createRoleContext } from './role-context.js';
 import { roleNames, type RunningRole } from './role.js';
@@ -59,14 +58,13 @@ async function main() {
   exitOnSignals(logger, stopAll);
   const { dataDir } = await startServers(config, logger);
   context = createRoleContext(config, logger, 'order-saga:dev');
-  const available = roleNames.filter((name) => roleStarters[name]);
-  roles.push(...(await startRoles(context, available)));
+  roles.push(...(await startRoles(context, roleNames)));
   const { port: temporalPort } = splitHostPort(config.TEMPORAL_ADDRESS);
   console.log(
     [
       '',
-      `order-saga is ready: ${available.join(', ')}`,
-      ...(available.includes('api') ? [`  API:             http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`] : []),
+      `order-saga is ready: ${roleNames.join(', ')}`,
+      `  API:             http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`,
       `  Temporal:        ${config.TEMPORAL_ADDRESS}`,
       `  Temporal Web UI: http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       `  NATS:            ${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,

@@ -3,11 +3,11 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
 import { createLogger } from '../logger.js';
-import { analyticsReadModel } from '../read-models/analytics/model.js';
+import { analyticsProjection } from '../read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../read-models/analytics/store.js';
 import { readModelLocations } from '../read-models/databases.js';
-import { readModelBaseDb } from '../read-models/generations.js';
-import { orderReadModel } from '../read-models/orders/model.js';
+import { readModelBaseDb } from '../read-models/generation.js';
+import { orderProjection } from '../read-models/orders/projection.js';
 import { openOrderReadModel } from '../read-models/orders/store.js';
 import { rebuildReadModel } from '../read-models/rebuild.js';
 
@@ -38,7 +38,7 @@ async function main() {
     const result = await rebuildReadModel({
       nc,
       db: store.db,
-      model: values.model === 'analytics' ? analyticsReadModel : orderReadModel,
+      model: values.model === 'analytics' ? analyticsProjection : orderProjection,
       logger,
     });
     console.log(

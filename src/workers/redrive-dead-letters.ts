@@ -4,9 +4,9 @@ import { loadConfig } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
 import { redriveDeadLetters } from '../events/nats/redrive.js';
 import { durationToMs } from '../events/nats/settings.js';
-import { NOTIFICATIONS_CONSUMER } from '../events/subscribers/notifications/handler.js';
-import { ANALYTICS_CONSUMER } from '../read-models/analytics/model.js';
-import { ORDER_READ_MODEL_CONSUMER } from '../read-models/orders/model.js';
+import { ANALYTICS_CONSUMER } from '../read-models/analytics/projection.js';
+import { NOTIFICATIONS_CONSUMER } from '../read-models/notifications/projection.js';
+import { ORDER_READ_MODEL_CONSUMER } from '../read-models/orders/projection.js';
 
 /** The durables a dead letter can belong to; anything else would build a wrong subject filter. */
 const subscriberConsumers: readonly string[] = [NOTIFICATIONS_CONSUMER, ANALYTICS_CONSUMER, ORDER_READ_MODEL_CONSUMER];
@@ -28,7 +28,9 @@ async function main() {
     return;
   }
   if (values.consumer !== undefined && !subscriberConsumers.includes(values.consumer)) {
-    throw new Error(`--consumer must be one of ${subscriberConsumers.join(', ')}; got ${JSON.stringify(values.consumer)}`);
+    throw new Error(
+      `--consumer must be one of ${subscriberConsumers.join(', ')}; got ${JSON.stringify(values.consumer)}`,
+    );
   }
   const sequences = values.seq?.map(Number);
   if (sequences?.some((n) => !Number.isInteger(n) || n < 1))

@@ -4,6 +4,7 @@ import { startAnalytics } from './roles/analytics.js';
 import { startApi } from './roles/api.js';
 import { startInventory } from './roles/inventory.js';
 import { startNotifications } from './roles/notifications.js';
+import { startOrderReadModel } from './roles/order-read-model.js';
 import { startOrders } from './roles/orders.js';
 import { startPayments } from './roles/payments.js';
 import { startShipping } from './roles/shipping.js';
@@ -15,5 +16,6 @@ export const roleStarters: Record<RoleName, RoleStarter> = {
   shipping: startShipping,
   notifications: startNotifications,
   analytics: startAnalytics,
+  'order-read-model': startOrderReadModel,
   api: startApi,
 };

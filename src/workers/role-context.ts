@@ -1,4 +1,5 @@
-// The resources the roles of one process share: one NATS connection (streams ensured once) and one event publisher.
+// The resources the roles of one process share: one NATS connection (streams ensured once), one event publisher, and
+// the turns its read models take.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config/env.js';
@@ -8,6 +9,7 @@ import { eventSettingsFromConfig } from '../events/nats/settings.js';
 import { ensureEventStreams } from '../events/nats/topology.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Logger } from '../logger.js';
+import { oneAtATime } from '../read-models/generation.js';
 import type { RoleContext } from './role.js';
 
 export interface ProcessContext extends RoleContext {
@@ -34,9 +36,14 @@ export function createRoleContext(config: Config, logger: Logger, connectionName
     nats,
     publisher: () =>
       (publisher ??= nats().then((nc) => new JetStreamEventPublisher(nc, { timeoutMs: settings.publishTimeoutMs }))),
+    exclusive: oneAtATime(),
     close: async () => {
       // A connection that never opened, or lost its server, has nothing left to drain.
-      if (connection) await connection.then((nc) => nc.drain().catch(() => nc.close()), () => undefined);
+      if (connection)
+        await connection.then(
+          (nc) => nc.drain().catch(() => nc.close()),
+          () => undefined,
+        );
     },
   };
 }

@@ -3,8 +3,18 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config/env.js';
 import type { EventPublisher } from '../events/publisher.js';
 import type { Logger } from '../logger.js';
+import type { Exclusive } from '../read-models/generation.js';
 
-export const roleNames = ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'analytics', 'api'] as const;
+export const roleNames = [
+  'orders',
+  'payments',
+  'inventory',
+  'shipping',
+  'notifications',
+  'analytics',
+  'order-read-model',
+  'api',
+] as const;
 export type RoleName = (typeof roleNames)[number];
 
 /** Shared by the roles of one process, so several roles in one process share one NATS connection. */
@@ -15,6 +25,8 @@ export interface RoleContext {
   nats: () => Promise<NatsConnection>;
   /** The JetStream event publisher over that connection. */
   publisher: () => Promise<EventPublisher>;
+  /** The turns the process's read models take writing their databases (see `ReadModelServiceOptions.exclusive`). */
+  exclusive: Exclusive;
 }
 
 /** A started role; `stop` stops taking new work, lets in-flight work finish, and closes connections. */

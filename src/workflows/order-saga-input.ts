@@ -1,4 +1,5 @@
 // The orderSaga workflow's input: the customer's order plus the settings the API reads from its config.
+import type { Duration } from '@temporalio/common';
 import type { PlaceOrderInput } from '../shared/order.js';
 
 /** Settings travel in the input because workflow code cannot read the environment (it must replay identically). */
@@ -7,10 +8,9 @@ export interface OrderSagaSettings {
   approvalThreshold: number;
   /**
    * How long an order may wait for approval before it is cancelled with APPROVAL_EXPIRED, as a Temporal
-   * duration string ('24h', '90m'). Typed `string` because the SDK's `Duration` comes from `ms`, whose types
-   * do not resolve under NodeNext, which makes type-aware lint treat every `Duration` value as an error type.
+   * duration string ('24h', '90m').
    */
-  approvalTimeout?: string;
+  approvalTimeout?: Duration;
 }
 
 export interface OrderSagaInput {

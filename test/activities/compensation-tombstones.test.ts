@@ -10,7 +10,7 @@ import type { KyselyPaymentStore, PaymentStore } from '../../src/activities/paym
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore, ShippingStore } from '../../src/activities/shipping/store.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type {
   ChargePaymentInput,
   CreateShipmentInput,

@@ -9,7 +9,7 @@ import { InvalidQuantityError, UnknownSkuError } from '../../src/activities/inve
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import type { KyselyInventoryStore, StockLevel } from '../../src/activities/inventory/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type { OrderRefInput, PriceOrderInput, ReserveInventoryInput } from '../../src/shared/activity-contracts.js';
 import type { OrderLineInput } from '../../src/shared/order.js';
 import { expectNonRetryable, runActivity, steppingClock } from './activity-env.js';

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../src/activities/orders/activities.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type { PublishOrderEventInput } from '../../src/shared/activity-contracts.js';
 import { expectNonRetryable, runActivity } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';

@@ -5,7 +5,7 @@ import { createPaymentActivities } from '../../src/activities/payments/activitie
 import { openPaymentStore } from '../../src/activities/payments/store.js';
 import type { KyselyPaymentStore } from '../../src/activities/payments/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type { ChargePaymentInput } from '../../src/shared/activity-contracts.js';
 import { expectNonRetryable, runActivity, steppingClock } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';

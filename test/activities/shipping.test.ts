@@ -4,7 +4,7 @@ import { createShippingActivities } from '../../src/activities/shipping/activiti
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore } from '../../src/activities/shipping/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type { CreateShipmentInput, OrderRefInput } from '../../src/shared/activity-contracts.js';
 import { expectNonRetryable, runActivity, steppingClock } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';

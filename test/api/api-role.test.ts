@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import { serviceDatabaseFile } from '../../src/db/sqlite.js';
+import { oneAtATime } from '../../src/read-models/generation.js';
 import { freePort } from '../../src/servers/ports.js';
 import type { RunningRole } from '../../src/workers/role.js';
 import { apiRole } from '../../src/workers/roles/api.js';
@@ -41,6 +42,7 @@ const startRole = (config: ReturnType<typeof testConfig>) =>
     logger: silentLogger(),
     nats: () => Promise.reject(new Error('the API role does not use the shared connection in this test')),
     publisher: () => Promise.reject(new Error('the API publishes nothing')),
+    exclusive: oneAtATime(),
   });
 
 beforeAll(async () => {

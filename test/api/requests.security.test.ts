@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PlaceOrderBody } from '../../src/api/schemas/order.js';
+import { PlaceOrderBodySchema } from '../../src/api/schemas/order.js';
 import { freePort } from '../../src/servers/ports.js';
 import { buildTestApi, expectErrorShape, jsonInit, orderBody } from './support/api-fixture.js';
 
@@ -140,7 +140,7 @@ describe('hostile bodies', () => {
     for (let i = 0; sent < 300 && i < 5_000; i += 1) {
       let body = orderBody() as unknown as Json;
       for (let n = 1 + Math.floor(rand() * 3); n > 0; n -= 1) body = mutate(rand, body);
-      if (PlaceOrderBody.safeParse(body).success) continue; // still a valid order: not hostile
+      if (PlaceOrderBodySchema.safeParse(body).success) continue; // still a valid order: not hostile
       sent += 1;
       await expectRefused(
         await app.request('/orders', jsonInit(body)),

@@ -12,22 +12,22 @@ import { InventoryProductCatalogue } from '../../src/api/adapters/inventory-prod
 import type { ReadModelLocations } from '../../src/read-models/databases.js';
 import { parseEnvelope } from '../../src/events/envelope.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
-import type { EventMeta } from '../../src/events/subscribers/event-handler.js';
-import { countProcessed } from '../../src/events/subscribers/inbox.js';
-import { storeAndLogChannel } from '../../src/events/subscribers/notifications/channel.js';
-import { NOTIFICATIONS_CONSUMER, notificationsHandler } from '../../src/events/subscribers/notifications/handler.js';
-import { openNotificationStore } from '../../src/events/subscribers/notifications/store.js';
-import { analyticsReadModel } from '../../src/read-models/analytics/model.js';
+import type { EventMeta } from '../../src/events/consumer/subscriber.js';
+import { countProcessed } from '../../src/events/consumer/inbox.js';
+import { storeAndLogChannel } from '../../src/read-models/notifications/channel.js';
+import { NOTIFICATIONS_CONSUMER, notificationProjection } from '../../src/read-models/notifications/projection.js';
+import { openNotificationStore } from '../../src/read-models/notifications/store.js';
+import { analyticsProjection } from '../../src/read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../../src/read-models/analytics/store.js';
-import type { AnalyticsSummary } from '../../src/read-models/analytics/store.js';
-import { readModelBaseDb } from '../../src/read-models/generations.js';
-import { liveReadModelHandler } from '../../src/read-models/live-handler.js';
-import { orderReadModel } from '../../src/read-models/orders/model.js';
+import type { AnalyticsFigures } from '../../src/read-models/analytics/store.js';
+import { readModelBaseDb } from '../../src/read-models/generation.js';
+import { liveReadModelHandler } from '../../src/read-models/generation.js';
+import { orderProjection } from '../../src/read-models/orders/projection.js';
 import { openOrderReadModel } from '../../src/read-models/orders/store.js';
-import type { OrderView } from '../../src/read-models/orders/store.js';
-import type { Notification } from '../../src/events/subscribers/notifications/channel.js';
+import type { StoredOrder } from '../../src/read-models/orders/store.js';
+import type { Notification } from '../../src/read-models/notifications/channel.js';
 import { completedOrderEvents, failedOrderEvents, silentLogger } from '../events/nats/fixtures.js';
-import { modelOf } from '../events/subscribers/support.js';
+import { modelOf } from '../events/consumer/support.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -105,12 +105,12 @@ const stream: EventEnvelope[] = (() => {
 
 interface ReadBack {
   notifications: Record<string, Notification[]>;
-  summary: Omit<AnalyticsSummary, 'updatedAt'>;
+  summary: Omit<AnalyticsFigures, 'updatedAt'>;
   /** Every order, page by page (two a page, through the cursor), and filtered. */
-  pages: OrderView[][];
-  failed: OrderView[];
-  ofCustomer: OrderView[];
-  one: OrderView | undefined;
+  pages: StoredOrder[][];
+  failed: StoredOrder[];
+  ofCustomer: StoredOrder[];
+  one: StoredOrder | undefined;
   processed: { notifications: number };
 }
 
@@ -120,9 +120,9 @@ async function applyAndRead(locations: ReadModelLocations): Promise<ReadBack> {
   const analytics = track(await openAnalyticsReadModel(locations.analytics));
   const orders = track(await openOrderReadModel(locations.orders));
   const handlers = [
-    notificationsHandler(notifications.db, storeAndLogChannel(silentLogger)),
-    liveReadModelHandler(readModelBaseDb(analytics.db), analyticsReadModel),
-    liveReadModelHandler(readModelBaseDb(orders.db), orderReadModel),
+    notificationProjection(notifications.db, storeAndLogChannel(silentLogger)),
+    liveReadModelHandler(readModelBaseDb(analytics.db), analyticsProjection),
+    liveReadModelHandler(readModelBaseDb(orders.db), orderProjection),
   ];
   for (let round = 0; round < 2; round++) {
     for (const [i, envelope] of stream.entries()) {
@@ -130,7 +130,7 @@ async function applyAndRead(locations: ReadModelLocations): Promise<ReadBack> {
     }
   }
 
-  const pages: OrderView[][] = [];
+  const pages: StoredOrder[][] = [];
   let cursor: string | undefined;
   do {
     const page = await orders.listOrders({ limit: 2, ...(cursor === undefined ? {} : { cursor }) });

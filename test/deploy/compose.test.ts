@@ -93,7 +93,7 @@ describe('docker-compose.yml', () => {
       expect(url.username, role).toBe(role);
       expect(initSql).toContain(`create schema ${role} authorization ${role};`);
     }
-    // The analytics process also writes the order read model, in a schema its role owns.
+    // The order-read-model processes log in as the analytics role, which owns the order read model's schema.
     expect(initSql).toContain('create schema order_read_model authorization analytics;');
   });
 

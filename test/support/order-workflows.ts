@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { MemoryEventPublisher } from '../../src/events/publisher.js';
+import type { MemoryEventPublisher } from './memory-event-publisher.js';
 import type { PlaceOrderInput } from '../../src/shared/order.js';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import type { OrderState } from '../../src/shared/order-state.js';

@@ -14,7 +14,7 @@ import type { KyselyPaymentStore } from '../../src/activities/payments/store.js'
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore } from '../../src/activities/shipping/store.js';
-import { MemoryEventPublisher } from '../../src/events/publisher.js';
+import { MemoryEventPublisher } from './memory-event-publisher.js';
 import { TaskQueues } from '../../src/shared/task-queues.js';
 import { ActivityGates } from './activity-gates.js';
 import { registerOrderSearchAttributes } from './search-attributes.js';

@@ -33,12 +33,14 @@ export function viewOfState(config: LinkConfig, state: OrderState): OrderView {
   };
 }
 
-export function viewOfSummary(config: LinkConfig, summary: OrderSummary): OrderView {
-  const { lines, ...rest } = summary;
-  return { ...rest, items: lines ?? [], source: 'read-model', links: orderLinks(config, summary.orderId) };
-}
-
+/** An order of the list: what the read model knows, its `lines` called `items` as on the live order. */
 export function summaryView(config: LinkConfig, summary: OrderSummary) {
   const { lines, ...rest } = summary;
   return { ...rest, items: lines ?? [], links: orderLinks(config, summary.orderId) };
+}
+
+/** One order whose workflow is gone: the list's view of it, marked as coming from the read model. */
+export function viewOfSummary(config: LinkConfig, summary: OrderSummary): OrderView {
+  const { links, ...view } = summaryView(config, summary);
+  return { ...view, source: 'read-model', links };
 }

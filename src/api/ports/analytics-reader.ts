@@ -1,4 +1,4 @@
-// Port: the aggregate figures the analytics subscriber keeps.
+// Port: the aggregate figures the analytics read model keeps.
 import type { Money } from '../../shared/order.js';
 
 /** Counters are since the analytics database was created; money is per currency, never summed across. */
@@ -15,7 +15,7 @@ export interface AnalyticsSummary {
   updatedAt?: string;
 }
 
-/** Implemented over the analytics SQLite database (src/events). */
+/** Implemented over the analytics read model's store, SQLite or PostgreSQL (src/api/adapters/analytics-reader.ts). */
 export interface AnalyticsReader {
   summary(): Promise<AnalyticsSummary>;
 }

@@ -1,13 +1,14 @@
 // Port: an order's domain events, past then live, for the Server-Sent Events stream.
-import type { EventEnvelope } from '../../events/envelope.js';
+import type { ParsedEvent } from '../../events/envelope.js';
 
 /**
  * Implemented with a JetStream ordered consumer filtered on `orders.<orderId>.>` from the start of the
  * stream (deliver policy all): it yields the stored events in order, then keeps yielding new ones as they
  * are published. The iteration ends when `signal` aborts (the client went away, or the API has seen the
  * order's terminal event and stopped reading); the implementation must then release its consumer.
- * Duplicates must not be yielded (the stream's de-duplication window already drops republished IDs).
+ * Duplicates must not be yielded (the stream's de-duplication window already drops republished IDs). Each
+ * event comes parsed, with its name, as the subscribers see it.
  */
 export interface EventHistory {
-  follow(orderId: string, signal: AbortSignal): AsyncIterable<EventEnvelope>;
+  follow(orderId: string, signal: AbortSignal): AsyncIterable<ParsedEvent>;
 }

@@ -1,4 +1,4 @@
-// Port: the notifications the notification subscriber recorded for a customer.
+// Port: the notifications the notifications read model recorded for a customer.
 /** One message the customer was (or would have been) sent about one of their orders. */
 export interface CustomerNotification {
   id: string;
@@ -12,8 +12,8 @@ export interface CustomerNotification {
 }
 
 /**
- * Implemented over the notifications SQLite database (src/events). Newest first; an unknown customer
- * simply has none, so there is no 404 here.
+ * Implemented over the notifications read model's store (src/api/adapters/notification-reader.ts). Newest
+ * first; an unknown customer simply has none, so there is no 404 here.
  */
 export interface NotificationReader {
   listNotifications(customerId: string): Promise<CustomerNotification[]>;

@@ -38,7 +38,8 @@ export interface OrderPage {
 }
 
 /**
- * Implemented over the order read model's SQLite database (src/events). The API never writes through it.
+ * Implemented over the order read model's store (src/api/adapters/order-read-model.ts); the API never writes
+ * through it.
  * A cursor the implementation cannot decode must be refused by throwing an error whose `code` is
  * `InvalidCursor`; the API answers that with 400 instead of a 500.
  */

@@ -3,13 +3,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import type { AppDeps } from '../deps.js';
 import { validationHook } from '../errors.js';
-import { errorResponses, Money } from '../schemas/common.js';
+import { errorResponses, MoneySchema } from '../schemas/common.js';
 
-const AnalyticsSummary = z
+const AnalyticsSummarySchema = z
   .object({
     ordersByStatus: z.record(z.string(), z.number().int()),
     revenue: z
-      .array(Money)
+      .array(MoneySchema)
       .openapi({ description: 'Captured minus refunded, over all orders so far; one entry per currency' }),
     failuresByReason: z.record(z.string(), z.number().int()),
     eventsProcessed: z.number().int(),
@@ -23,7 +23,7 @@ const summary = createRoute({
   tags: ['analytics'],
   summary: 'Order counts, revenue and failure reasons',
   responses: {
-    200: { description: 'The summary', content: { 'application/json': { schema: AnalyticsSummary } } },
+    200: { description: 'The summary', content: { 'application/json': { schema: AnalyticsSummarySchema } } },
     ...errorResponses(),
   },
 });

@@ -3,9 +3,9 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import type { AppDeps } from '../deps.js';
 import { validationHook } from '../errors.js';
-import { CustomerId, errorResponses } from '../schemas/common.js';
+import { CustomerIdSchema, errorResponses } from '../schemas/common.js';
 
-const Notification = z
+const NotificationSchema = z
   .object({
     id: z.string(),
     customerId: z.string(),
@@ -21,11 +21,13 @@ const listNotifications = createRoute({
   path: '/customers/{customerId}/notifications',
   tags: ['customers'],
   summary: 'A customer’s notifications, newest first',
-  request: { params: z.object({ customerId: CustomerId.openapi({ param: { name: 'customerId', in: 'path' } }) }) },
+  request: {
+    params: z.object({ customerId: CustomerIdSchema.openapi({ param: { name: 'customerId', in: 'path' } }) }),
+  },
   responses: {
     200: {
       description: 'Possibly empty: a customer without orders has none',
-      content: { 'application/json': { schema: z.object({ notifications: z.array(Notification) }) } },
+      content: { 'application/json': { schema: z.object({ notifications: z.array(NotificationSchema) }) } },
     },
     ...errorResponses('VALIDATION_FAILED'),
   },

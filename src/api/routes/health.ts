@@ -15,7 +15,7 @@ const healthz = createRoute({
   },
 });
 
-const Checks = z.record(z.string(), z.string()).openapi({ example: { temporal: 'up', nats: 'up' } });
+const ChecksSchema = z.record(z.string(), z.string()).openapi({ example: { temporal: 'up', nats: 'up' } });
 
 const readyz = createRoute({
   method: 'get',
@@ -25,7 +25,7 @@ const readyz = createRoute({
   responses: {
     200: {
       description: 'Ready',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: Checks }) } },
+      content: { 'application/json': { schema: z.object({ status: z.literal('ready'), checks: ChecksSchema }) } },
     },
     ...errorResponses('NOT_READY'),
   },

@@ -7,7 +7,7 @@ import { ApiError, validationHook } from '../errors.js';
 import { viewOfState } from '../orders/order-views.js';
 import type { OrderUpdate, OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
-import { Order, OrderIdParams, ReasonBody } from '../schemas/order.js';
+import { OrderSchema, OrderIdParamsSchema, ReasonBodySchema } from '../schemas/order.js';
 
 interface Action {
   path: string;
@@ -50,10 +50,10 @@ const withoutBody: Action[] = [
 ];
 
 const responses = {
-  200: { description: 'The order’s state after the action', content: { 'application/json': { schema: Order } } },
+  200: { description: 'The order’s state after the action', content: { 'application/json': { schema: OrderSchema } } },
   202: {
     description: 'Accepted but not finished in time; the order as it was, follow `links.self`',
-    content: { 'application/json': { schema: Order } },
+    content: { 'application/json': { schema: OrderSchema } },
   },
   ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE', 'UNAVAILABLE'),
 };
@@ -66,8 +66,8 @@ function routeWithReason({ path, summary, description }: Action) {
     summary,
     description,
     request: {
-      params: OrderIdParams,
-      body: { required: false, content: { 'application/json': { schema: ReasonBody } } },
+      params: OrderIdParamsSchema,
+      body: { required: false, content: { 'application/json': { schema: ReasonBodySchema } } },
     },
     responses,
   });
@@ -80,7 +80,7 @@ function routeWithoutBody({ path, summary, description }: Action) {
     tags: ['order actions'],
     summary,
     description,
-    request: { params: OrderIdParams },
+    request: { params: OrderIdParamsSchema },
     responses,
   });
 }

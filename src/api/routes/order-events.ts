@@ -1,15 +1,13 @@
 // GET /orders/{orderId}/events: the order's domain events as Server-Sent Events, past ones first, until it ends.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import type { EventEnvelope } from '../../events/envelope.js';
 import { orderWorkflowId } from '../../shared/order.js';
 import type { AppEnv } from '../app-env.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, validationHook } from '../errors.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
-import { OrderIdParams } from '../schemas/order.js';
-import { parseEventType } from '../../events/catalogue.js';
+import { OrderIdParamsSchema } from '../schemas/order.js';
 
 /** Events after which nothing more happens to the order: the stream ends with them. */
 const terminalEvents: ReadonlySet<string> = new Set(['OrderCompleted', 'OrderFailed', 'OrderCancelled']);
@@ -25,17 +23,12 @@ const orderEvents = createRoute({
   description:
     'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. Past ' +
     'events come first, then live ones; the stream closes after OrderCompleted, OrderFailed or OrderCancelled.',
-  request: { params: OrderIdParams },
+  request: { params: OrderIdParamsSchema },
   responses: {
     200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
     ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND'),
   },
 });
-
-/** `com.ordersaga.OrderShipped.v1` -> `OrderShipped`. */
-export function eventNameOf(envelope: EventEnvelope): string {
-  return parseEventType(envelope.type)?.name ?? envelope.type;
-}
 
 export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
   /** Refuses a stream for an order nobody knows, instead of an empty stream that never ends. */
@@ -59,8 +52,7 @@ export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
         keepAliveMs,
       );
       try {
-        for await (const envelope of deps.events.follow(orderId, following.signal)) {
-          const name = eventNameOf(envelope);
+        for await (const { name, envelope } of deps.events.follow(orderId, following.signal)) {
           await stream.writeSSE({ event: name, id: envelope.id, data: JSON.stringify(envelope) });
           if (terminalEvents.has(name)) break;
         }

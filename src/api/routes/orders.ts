@@ -14,13 +14,13 @@ import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { invalidCursorCode } from '../ports/order-read-model.js';
 import { errorResponses } from '../schemas/common.js';
 import {
-  ListOrdersQuery,
-  Order,
-  OrderIdParams,
-  OrderPage,
-  PlacedOrder,
-  PlaceOrderBody,
-  PlaceOrderHeaders,
+  ListOrdersQuerySchema,
+  OrderSchema,
+  OrderIdParamsSchema,
+  OrderPageSchema,
+  PlacedOrderSchema,
+  PlaceOrderBodySchema,
+  PlaceOrderHeadersSchema,
 } from '../schemas/order.js';
 
 const placeOrder = createRoute({
@@ -32,14 +32,14 @@ const placeOrder = createRoute({
     'Starts the order’s workflow and answers once it has priced the order (update-with-start). Send an ' +
     '`Idempotency-Key` to make retries safe: the same key and body return the same order and start nothing.',
   request: {
-    headers: PlaceOrderHeaders,
-    body: { required: true, content: { 'application/json': { schema: PlaceOrderBody } } },
+    headers: PlaceOrderHeadersSchema,
+    body: { required: true, content: { 'application/json': { schema: PlaceOrderBodySchema } } },
   },
   responses: {
-    201: { description: 'The order, priced', content: { 'application/json': { schema: PlacedOrder } } },
+    201: { description: 'The order, priced', content: { 'application/json': { schema: PlacedOrderSchema } } },
     202: {
       description: 'Accepted, but not priced in time; follow `links.self`',
-      content: { 'application/json': { schema: PlacedOrder } },
+      content: { 'application/json': { schema: PlacedOrderSchema } },
     },
     ...errorResponses(
       'VALIDATION_FAILED',
@@ -60,9 +60,9 @@ const getOrder = createRoute({
   tags: ['orders'],
   summary: 'One order',
   description: 'The live state from the workflow; the read model’s record once the workflow is gone.',
-  request: { params: OrderIdParams },
+  request: { params: OrderIdParamsSchema },
   responses: {
-    200: { description: 'The order', content: { 'application/json': { schema: Order } } },
+    200: { description: 'The order', content: { 'application/json': { schema: OrderSchema } } },
     ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'UNAVAILABLE'),
   },
 });
@@ -72,11 +72,11 @@ const listOrders = createRoute({
   path: '/orders',
   tags: ['orders'],
   summary: 'A page of orders, newest first',
-  request: { query: ListOrdersQuery },
+  request: { query: ListOrdersQuerySchema },
   responses: {
     200: {
       description: 'One page; pass `nextCursor` as `cursor` for the next',
-      content: { 'application/json': { schema: OrderPage } },
+      content: { 'application/json': { schema: OrderPageSchema } },
     },
     ...errorResponses('VALIDATION_FAILED', 'INVALID_CURSOR'),
   },

@@ -3,13 +3,13 @@ import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
 import type { AppDeps } from '../deps.js';
 import { validationHook } from '../errors.js';
-import { errorResponses, Money } from '../schemas/common.js';
+import { errorResponses, MoneySchema } from '../schemas/common.js';
 
-const Product = z
+const ProductSchema = z
   .object({
     sku: z.string(),
     name: z.string(),
-    unitPrice: Money,
+    unitPrice: MoneySchema,
     available: z.number().int().openapi({ description: 'Units free to order right now (a snapshot)' }),
   })
   .openapi('Product');
@@ -22,7 +22,7 @@ const listProducts = createRoute({
   responses: {
     200: {
       description: 'Every product, by SKU',
-      content: { 'application/json': { schema: z.object({ products: z.array(Product) }) } },
+      content: { 'application/json': { schema: z.object({ products: z.array(ProductSchema) }) } },
     },
     ...errorResponses('UNAVAILABLE'),
   },

@@ -7,24 +7,24 @@ import type { ErrorCode } from '../errors.js';
  * Order IDs end up in a workflow ID and a NATS subject token (`orders.<orderId>.>`), so they may not
  * contain dots, wildcards or spaces; generated ones are UUIDs.
  */
-export const OrderId = z
+export const OrderIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)')
   .openapi({ example: '0f6c1f9e-6d0b-4b5e-9a36-3c7f0f2f6a51' });
 
-export const CustomerId = z
+export const CustomerIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only (at most 64)')
   .openapi({ example: 'cus_ada' });
 
-export const Money = z
+export const MoneySchema = z
   .object({
     amount: z.number().int().openapi({ description: 'Minor units (cents)', example: 3_998 }),
     currency: z.string().openapi({ description: 'ISO 4217', example: 'EUR' }),
   })
   .openapi('Money');
 
-export const ErrorBody = z
+export const ErrorBodySchema = z
   .object({
     error: z.object({
       code: z.enum(errorCodes),
@@ -64,7 +64,7 @@ export function errorResponses(...codes: ErrorCode[]) {
       status,
       {
         description: list.map((code) => `${code}: ${errorDescriptions[code]}`).join('; '),
-        content: { 'application/json': { schema: ErrorBody } },
+        content: { 'application/json': { schema: ErrorBodySchema } },
       },
     ]),
   );

@@ -1,7 +1,7 @@
 // Schemas of the order resource: what a customer submits, and the order the API answers with.
 import { z } from '@hono/zod-openapi';
 import { OrderStatuses } from '../../shared/order-status.js';
-import { CustomerId, Money, OrderId } from './common.js';
+import { CustomerIdSchema, MoneySchema, OrderIdSchema } from './common.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -11,9 +11,9 @@ const text = (max: number) => z.string().trim().min(1).max(max);
  * answer 422 UNKNOWN_SKU / INVALID_QUANTITY. Unknown keys are refused (`strictObject`) so a typo such as
  * `quantitiy` or a smuggled `__proto__` is a 400, never silently dropped.
  */
-export const PlaceOrderBody = z
+export const PlaceOrderBodySchema = z
   .strictObject({
-    customerId: CustomerId,
+    customerId: CustomerIdSchema,
     items: z
       .array(
         z.strictObject({
@@ -48,10 +48,10 @@ export const PlaceOrderBody = z
     },
   });
 
-export type PlaceOrderBody = z.infer<typeof PlaceOrderBody>;
+export type PlaceOrderBody = z.infer<typeof PlaceOrderBodySchema>;
 
 /** `Idempotency-Key`: the same key (per customer) with the same body places the order once. */
-export const PlaceOrderHeaders = z.object({
+export const PlaceOrderHeadersSchema = z.object({
   'Idempotency-Key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII without spaces, at most 255')
@@ -59,13 +59,19 @@ export const PlaceOrderHeaders = z.object({
     .openapi({ example: '5b7e3f0c-checkout-42' }),
 });
 
-export const PricedLine = z
-  .object({ sku: z.string(), name: z.string(), quantity: z.number().int(), unitPrice: Money, lineTotal: Money })
+export const PricedLineSchema = z
+  .object({
+    sku: z.string(),
+    name: z.string(),
+    quantity: z.number().int(),
+    unitPrice: MoneySchema,
+    lineTotal: MoneySchema,
+  })
   .openapi('PricedLine');
 
-export const Failure = z.object({ code: z.string(), message: z.string() }).openapi('Failure');
+export const FailureSchema = z.object({ code: z.string(), message: z.string() }).openapi('Failure');
 
-export const OrderLinks = z
+export const OrderLinksSchema = z
   .object({
     self: z.string(),
     events: z.string().openapi({ description: 'Server-Sent Events of the order’s domain events' }),
@@ -73,89 +79,91 @@ export const OrderLinks = z
   })
   .openapi('OrderLinks');
 
-const Status = z.enum(OrderStatuses);
+const StatusSchema = z.enum(OrderStatuses);
 
 /** The answer to POST /orders. */
-export const PlacedOrder = z
+export const PlacedOrderSchema = z
   .object({
-    orderId: OrderId,
-    status: Status,
-    total: Money.optional(),
-    items: z.array(PricedLine),
-    failure: Failure.optional(),
-    links: OrderLinks,
+    orderId: OrderIdSchema,
+    status: StatusSchema,
+    total: MoneySchema.optional(),
+    items: z.array(PricedLineSchema),
+    failure: FailureSchema.optional(),
+    links: OrderLinksSchema,
   })
   .openapi('PlacedOrder');
 
-const StepRecord = z.object({
+const StepRecordSchema = z.object({
   name: z.string(),
   outcome: z.enum(['running', 'succeeded', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   attempts: z.number().int(),
   detail: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
-  failure: Failure.optional(),
+  failure: FailureSchema.optional(),
 });
 
-const CompensationRecord = z.object({
+const CompensationRecordSchema = z.object({
   name: z.string(),
   outcome: z.enum(['running', 'succeeded', 'failed']),
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   applied: z.boolean().optional(),
-  failure: Failure.optional(),
+  failure: FailureSchema.optional(),
 });
 
 /**
  * One order. `source: workflow` is the live state (steps and compensations included); `read-model` is
  * what the events recorded, for orders whose workflow history has been removed.
  */
-export const Order = z
+export const OrderSchema = z
   .object({
-    orderId: OrderId,
+    orderId: OrderIdSchema,
     customerId: z.string().optional(),
-    status: Status,
-    items: z.array(PricedLine),
-    total: Money.optional(),
+    status: StatusSchema,
+    items: z.array(PricedLineSchema),
+    total: MoneySchema.optional(),
     shippingAddress: z.record(z.string(), z.string()).optional(),
-    steps: z.array(StepRecord).optional(),
-    compensations: z.array(CompensationRecord).optional(),
-    failure: Failure.optional(),
+    steps: z.array(StepRecordSchema).optional(),
+    compensations: z.array(CompensationRecordSchema).optional(),
+    failure: FailureSchema.optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
     source: z.enum(['workflow', 'read-model']),
-    links: OrderLinks,
+    links: OrderLinksSchema,
   })
   .openapi('Order');
 
-export const OrderSummary = z
+export const OrderSummarySchema = z
   .object({
-    orderId: OrderId,
+    orderId: OrderIdSchema,
     customerId: z.string().optional(),
-    status: Status,
-    items: z.array(PricedLine),
-    total: Money.optional(),
-    failure: Failure.optional(),
+    status: StatusSchema,
+    items: z.array(PricedLineSchema),
+    total: MoneySchema.optional(),
+    failure: FailureSchema.optional(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    links: OrderLinks,
+    links: OrderLinksSchema,
   })
   .openapi('OrderSummary');
 
-export const OrderPage = z
-  .object({ orders: z.array(OrderSummary), nextCursor: z.string().nullable() })
+export const OrderPageSchema = z
+  .object({ orders: z.array(OrderSummarySchema), nextCursor: z.string().nullable() })
   .openapi('OrderPage');
 
-export const ListOrdersQuery = z.object({
-  status: Status.optional(),
-  customerId: CustomerId.optional(),
+export const ListOrdersQuerySchema = z.object({
+  status: StatusSchema.optional(),
+  customerId: CustomerIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(512).optional(),
 });
 
-export const OrderIdParams = z.object({
-  orderId: OrderId.openapi({ param: { name: 'orderId', in: 'path' } }),
+export const OrderIdParamsSchema = z.object({
+  orderId: OrderIdSchema.openapi({ param: { name: 'orderId', in: 'path' } }),
 });
 
 /** Optional body of cancel and reject. */
-export const ReasonBody = z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).openapi('Reason');
+export const ReasonBodySchema = z
+  .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
+  .openapi('Reason');

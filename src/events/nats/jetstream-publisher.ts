@@ -3,8 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
-import { eventSubject, isEventName, parseEventType } from '../catalogue.js';
-import type { EventEnvelope } from '../envelope.js';
+import type { OutgoingEvent } from '../envelope.js';
 import type { EventPublisher } from '../publisher.js';
 import { EventPublishError } from './errors.js';
 import { ORDERS_STREAM } from './topology.js';
@@ -35,8 +34,7 @@ export class JetStreamEventPublisher implements EventPublisher {
     this.js = jetstream(nc, { timeout: options.timeoutMs });
   }
 
-  async publish(envelope: EventEnvelope): Promise<void> {
-    const subject = subjectOf(envelope);
+  async publish({ subject, envelope }: OutgoingEvent): Promise<void> {
     const h = headers();
     h.set('Content-Type', 'application/cloudevents+json');
     h.set('Ce-Type', envelope.type);
@@ -51,14 +49,4 @@ export class JetStreamEventPublisher implements EventPublisher {
       throw new EventPublishError(subject, envelope.id, { cause });
     }
   }
-}
-
-/** `orders.<orderId>.<EventName>`, the name read back from the versioned CloudEvents type. */
-function subjectOf(envelope: EventEnvelope): string {
-  const name = parseEventType(envelope.type)?.name ?? '';
-  if (!isEventName(name)) {
-    const cause = new Error(`unknown event type ${envelope.type}`);
-    throw new EventPublishError(`orders.${envelope.subject}`, envelope.id, { cause });
-  }
-  return eventSubject(envelope.subject, name);
 }

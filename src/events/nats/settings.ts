@@ -1,13 +1,16 @@
 // The JetStream settings of the event streams and consumers, converted once from the configuration's durations.
+import ms from 'ms';
+import type { StringValue } from 'ms';
 import type { Config } from '../../config/env.js';
 
-const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** Converts a configuration duration (`500ms`, `30s`, `15m`, `24h`, `7d`) to milliseconds. */
+/**
+ * Converts a configuration duration (`500ms`, `30s`, `15m`, `24h`, `7d`) to milliseconds. The configuration schema
+ * has already checked the format; `ms` answers NaN (or undefined) for anything it cannot read, which is refused here.
+ */
 export function durationToMs(duration: string): number {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(duration);
-  if (!match) throw new RangeError(`not a duration: ${duration}`);
-  return Number(match[1]) * unitMs[match[2] as keyof typeof unitMs];
+  const value = ms(duration as StringValue) as number | undefined;
+  if (value === undefined || !Number.isFinite(value)) throw new RangeError(`not a duration: ${duration}`);
+  return value;
 }
 
 /**

@@ -1,6 +1,16 @@
-// The event streams declared in code and applied idempotently at start-up: the event log, its dead letters, and captured advisories.
-import { DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType } from '@nats-io/jetstream';
-import type { JetStreamManager, StreamConfig } from '@nats-io/jetstream';
+// The streams and durable consumers declared in code and applied idempotently: the event log, its dead letters,
+// captured advisories (once per process, at start-up), and each subscribing service's two durables.
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  ReplayPolicy,
+  RetentionPolicy,
+  StorageType,
+} from '@nats-io/jetstream';
+import type { ConsumerConfig, JetStreamManager, StreamConfig } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import { TopologyError } from './errors.js';
 import type { EventSettings } from './settings.js';
@@ -64,7 +74,7 @@ export function streamDeclarations(settings: EventSettings): StreamDeclaration[]
 
 /**
  * Creates each stream, or updates it to the declaration when it exists, so every process can call this
- * on start without coordination. Settings a stream cannot change (storage, retention) fail with a
+ * on start without coordination; a process does it once, when it opens its NATS connection (`createRoleContext`). Settings a stream cannot change (storage, retention) fail with a
  * TopologyError naming the stream rather than being silently ignored.
  */
 export async function ensureEventStreams(jsm: JetStreamManager, settings: EventSettings): Promise<void> {
@@ -82,4 +92,90 @@ export async function ensureEventStreams(jsm: JetStreamManager, settings: EventS
       });
     }
   }
+}
+
+type DurableConfig = Partial<ConsumerConfig> & Pick<ConsumerConfig, 'ack_policy'> & { durable_name: string };
+
+/**
+ * A service's durable on the event log. Every instance of the service pulls from the same durable, so each
+ * event goes to exactly one of them. Explicit acks; `ack_wait` bounds how long a crashed or hung instance
+ * holds an event; `max_deliver` bounds the retries. No server-side `backoff`: the server would replace
+ * `ack_wait` with its first entry and stretch `nak` delays by it; handler failures are spaced by the
+ * subscriber's own `nak(delay)` instead (see docs/events.md).
+ */
+export function eventConsumerConfig(
+  consumer: string,
+  filterSubjects: string[],
+  settings: EventSettings,
+): DurableConfig {
+  return {
+    durable_name: consumer,
+    description: `order-saga ${consumer} subscriber`,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+    ack_wait: nanos(settings.ackWaitMs),
+    max_deliver: settings.maxDeliver,
+    max_ack_pending: 1_000,
+    filter_subjects: filterSubjects,
+  };
+}
+
+/** The durable that turns the service's max-deliveries advisories into dead letters; retried without limit. */
+export function deadLetterForwarderConfig(consumer: string, settings: EventSettings): DurableConfig {
+  return {
+    durable_name: deadLetterForwarderName(consumer),
+    description: `dead-letters the events ${consumer} gave up on`,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    replay_policy: ReplayPolicy.Instant,
+    ack_wait: nanos(settings.ackWaitMs),
+    max_deliver: -1,
+    filter_subjects: [maxDeliveriesAdvisorySubject(ORDERS_STREAM, consumer)],
+  };
+}
+
+export function deadLetterForwarderName(consumer: string): string {
+  return `${consumer}-dead-letters`;
+}
+
+/** Creates the durable or brings it to `config`; any instance may call it on start. */
+export async function ensureConsumer(jsm: JetStreamManager, stream: string, config: DurableConfig): Promise<void> {
+  const name = config.durable_name;
+  const exists = await jsm.consumers.info(stream, name).then(
+    () => true,
+    (error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound) return false;
+      throw error;
+    },
+  );
+  try {
+    if (!exists) {
+      await jsm.consumers.add(stream, config);
+    } else {
+      const { description, ack_wait, max_deliver, max_ack_pending, filter_subjects } = config;
+      await jsm.consumers.update(stream, name, {
+        description,
+        ack_wait,
+        max_deliver,
+        max_ack_pending,
+        filter_subjects,
+      });
+    }
+  } catch (cause) {
+    throw new TopologyError(`consumer ${stream} > ${name}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+  }
+}
+
+/** Both durables of one subscribing service. */
+export async function ensureSubscriberConsumers(
+  jsm: JetStreamManager,
+  consumer: string,
+  filterSubjects: string[],
+  settings: EventSettings,
+): Promise<void> {
+  await ensureConsumer(jsm, ORDERS_STREAM, eventConsumerConfig(consumer, filterSubjects, settings));
+  await ensureConsumer(jsm, ADVISORY_STREAM, deadLetterForwarderConfig(consumer, settings));
 }

@@ -1,14 +1,16 @@
 // The analytics database and its one query, the summary the API shows.
 import type { Kysely } from 'kysely';
-import type { DatabaseLocation } from '../../db/database.js';
-import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
-import type { ReadModelOpenOptions } from '../databases.js';
-import { ensureGenerationRow, generationScope, liveGeneration, readModelBaseDb } from '../generations.js';
+import { emptyUntilCreated } from '../databases.js';
+import { generationScope, liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { analyticsMigrations } from './migrations.js';
-import { analyticsReadModel } from './model.js';
+import { analyticsProjection } from './projection.js';
 import type { AnalyticsTables } from './tables.js';
 
-export interface AnalyticsSummary {
+/**
+ * Everything the analytics model keeps, from one snapshot of its live generation; the API's summary
+ * (`AnalyticsFigures`, src/api/ports/analytics-reader.ts) is drawn from it.
+ */
+export interface AnalyticsFigures {
   /** Events projected, per event name. */
   events: Record<string, number>;
   orders: { total: number; byStatus: Record<string, number> };
@@ -24,32 +26,17 @@ export interface AnalyticsSummary {
   updatedAt?: string;
 }
 
-/** Opens (and, unless read-only on PostgreSQL, migrates) the analytics's database: schema `analytics`. */
-export async function openAnalyticsReadModel(
-  location: DatabaseLocation,
-  options: ReadModelOpenOptions = {},
-): Promise<AnalyticsStore> {
-  const { db, writable } = await openReadModelDatabase<AnalyticsTables>(
-    location,
-    'analytics',
-    analyticsMigrations,
-    options,
-  );
-  if (writable) await ensureGenerationRow(readModelBaseDb(db), analyticsReadModel.name);
-  return new AnalyticsStore(db);
-}
-
 export class AnalyticsStore {
   constructor(readonly db: Kysely<AnalyticsTables>) {}
 
   /** The whole summary from one snapshot of the live generation. */
-  async summary(): Promise<AnalyticsSummary> {
+  async summary(): Promise<AnalyticsFigures> {
     return emptyUntilCreated(this.read(), emptySummary());
   }
 
-  private read(): Promise<AnalyticsSummary> {
+  private read(): Promise<AnalyticsFigures> {
     return this.db.transaction().execute(async (trx) => {
-      const generation = await liveGeneration(readModelBaseDb(trx), analyticsReadModel.name);
+      const generation = await liveGeneration(readModelBaseDb(trx), analyticsProjection.name);
       const counters = await trx
         .selectFrom('analytics_counters')
         .select(['metric', 'key', 'value'])
@@ -74,9 +61,9 @@ export class AnalyticsStore {
       const applied = await trx
         .selectFrom('processed_events')
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('processed_at').as('last')])
-        .where('scope', '=', generationScope(analyticsReadModel.name, generation))
+        .where('scope', '=', generationScope(analyticsProjection.name, generation))
         .executeTakeFirstOrThrow();
-      const summary: AnalyticsSummary = {
+      const summary: AnalyticsFigures = {
         ...emptySummary(),
         eventsProcessed: Number(applied.n),
         ...(applied.last ? { updatedAt: applied.last } : {}),
@@ -110,7 +97,15 @@ export class AnalyticsStore {
   }
 }
 
-function emptySummary(): AnalyticsSummary {
+/** Opens (and, unless read-only on PostgreSQL, migrates) the analytics database: schema `analytics`. */
+export const openAnalyticsReadModel = rebuildableStoreOpener(
+  AnalyticsStore,
+  'analytics',
+  analyticsMigrations,
+  analyticsProjection,
+);
+
+function emptySummary(): AnalyticsFigures {
   return {
     events: {},
     orders: { total: 0, byStatus: {} },

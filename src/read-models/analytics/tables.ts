@@ -1,5 +1,5 @@
 // Row types of the analytics read model.
-import type { ReadModelBaseTables } from '../generations.js';
+import type { ReadModelBaseTables } from '../generation.js';
 
 /** Each order's latest status, for "orders by status". */
 export interface AnalyticsOrdersTable {

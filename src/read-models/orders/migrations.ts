@@ -1,7 +1,7 @@
 // Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/subscribers/bookkeeping.js';
-import { generationsMigration } from '../generations.js';
+import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import { generationsMigration } from '../generation.js';
 
 export const orderReadModelMigrations: Record<string, Migration> = {
   '0001-bookkeeping': bookkeepingMigration,

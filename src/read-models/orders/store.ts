@@ -1,17 +1,15 @@
 // The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
 import type { Kysely, Selectable } from 'kysely';
-import type { DatabaseLocation } from '../../db/database.js';
-import { emptyUntilCreated, openReadModelDatabase } from '../databases.js';
-import type { ReadModelOpenOptions } from '../databases.js';
 import type { PricedLine } from '../../shared/order.js';
-import { ensureGenerationRow, liveGeneration, readModelBaseDb } from '../generations.js';
+import { emptyUntilCreated } from '../databases.js';
+import { liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { orderReadModelMigrations } from './migrations.js';
-import { orderReadModel } from './model.js';
+import { orderProjection } from './projection.js';
 import type { OrderReadModelTables, OrdersTable } from './tables.js';
 
-/** One order as the list shows it. */
-export interface OrderView {
+/** One order as the read model keeps it: its row, with the lines parsed and the failure as one field. */
+export interface StoredOrder {
   orderId: string;
   customerId: string | null;
   status: string | null;
@@ -27,7 +25,8 @@ export interface OrderView {
   lastEvent: string;
 }
 
-export interface ListOrdersQuery {
+/** What the list filters on; the API's port asks with the same fields (its `status` an `OrderStatus`). */
+export interface StoredOrderQuery {
   status?: string;
   customerId?: string;
   limit: number;
@@ -35,25 +34,11 @@ export interface ListOrdersQuery {
   cursor?: string;
 }
 
-export interface OrderPage {
-  items: OrderView[];
+/** One page of the list, newest first. */
+export interface StoredOrderPage {
+  items: StoredOrder[];
   /** Present when there may be more orders. */
   nextCursor?: string;
-}
-
-/** Opens (and, unless read-only on PostgreSQL, migrates) the order read model's database: schema `order_read_model`. */
-export async function openOrderReadModel(
-  location: DatabaseLocation,
-  options: ReadModelOpenOptions = {},
-): Promise<OrderReadModelStore> {
-  const { db, writable } = await openReadModelDatabase<OrderReadModelTables>(
-    location,
-    'order_read_model',
-    orderReadModelMigrations,
-    options,
-  );
-  if (writable) await ensureGenerationRow(readModelBaseDb(db), orderReadModel.name);
-  return new OrderReadModelStore(db);
 }
 
 export class OrderReadModelStore {
@@ -63,12 +48,12 @@ export class OrderReadModelStore {
    * Newest first (creation time, then order ID to break ties). Each page reads in one transaction, so a
    * rebuild switching generations never shows half of each.
    */
-  async listOrders(query: ListOrdersQuery): Promise<OrderPage> {
+  async listOrders(query: StoredOrderQuery): Promise<StoredOrderPage> {
     const limit = Math.max(1, Math.min(query.limit, 500));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await emptyUntilCreated(
       this.db.transaction().execute(async (trx) => {
-        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
         if (query.status !== undefined) q = q.where('status', '=', query.status);
         if (query.customerId !== undefined) q = q.where('customer_id', '=', query.customerId);
@@ -88,15 +73,15 @@ export class OrderReadModelStore {
       }),
       [],
     );
-    const items = rows.slice(0, limit).map(toView);
+    const items = rows.slice(0, limit).map(toStored);
     const last = items[items.length - 1];
     return rows.length > limit && last ? { items, nextCursor: encodeCursor(last) } : { items };
   }
 
-  async getOrder(orderId: string): Promise<OrderView | undefined> {
+  async getOrder(orderId: string): Promise<StoredOrder | undefined> {
     const row = await emptyUntilCreated(
       this.db.transaction().execute(async (trx) => {
-        const generation = await liveGeneration(readModelBaseDb(trx), orderReadModel.name);
+        const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         return trx
           .selectFrom('orders')
           .selectAll()
@@ -106,7 +91,7 @@ export class OrderReadModelStore {
       }),
       undefined,
     );
-    return row && toView(row);
+    return row && toStored(row);
   }
 
   async close(): Promise<void> {
@@ -114,7 +99,7 @@ export class OrderReadModelStore {
   }
 }
 
-function toView(row: Selectable<OrdersTable>): OrderView {
+function toStored(row: Selectable<OrdersTable>): StoredOrder {
   return {
     orderId: row.order_id,
     customerId: row.customer_id,
@@ -128,3 +113,11 @@ function toView(row: Selectable<OrdersTable>): OrderView {
     lastEvent: row.last_event,
   };
 }
+
+/** Opens (and, unless read-only on PostgreSQL, migrates) the order read model's database: schema `order_read_model`. */
+export const openOrderReadModel = rebuildableStoreOpener(
+  OrderReadModelStore,
+  'order_read_model',
+  orderReadModelMigrations,
+  orderProjection,
+);

@@ -1,5 +1,5 @@
 // Row types of the order read model (the API's list and detail queries).
-import type { ReadModelBaseTables } from '../generations.js';
+import type { ReadModelBaseTables } from '../generation.js';
 
 /** One row per order and generation; fields are merged so any delivery order gives the same row. */
 export interface OrdersTable {

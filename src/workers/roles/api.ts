@@ -4,16 +4,16 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
 import { InventoryProductCatalogue } from '../../api/adapters/inventory-product-catalogue.js';
 import { natsConnectionReadiness, natsUrlReadiness } from '../../api/adapters/nats-readiness.js';
+import { openEventReadPorts } from '../../api/adapters/read-ports.js';
 import { temporalReadiness } from '../../api/adapters/temporal-readiness.js';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/deps.js';
 import type { ReadinessProbe } from '../../api/ports/readiness-probe.js';
 import { serviceDatabase } from '../../db/database.js';
-import { openEventReadPorts } from '../../read-models/api-ports/read-ports.js';
 import { TaskQueues } from '../../shared/task-queues.js';
 import type { RoleContext, RoleStarter } from '../role.js';
 
-/** The read side of the API, supplied by the event side (src/events, src/read-models). */
+/** The read side of the API: the read models' databases and the event log (src/api/adapters/read-ports.ts). */
 export interface ApiReadPorts extends Pick<AppDeps, 'orders' | 'notifications' | 'analytics' | 'events'> {
   /** A probe on the process's own NATS connection; without one, readiness connects to NATS_URL afresh. */
   natsReadiness?: ReadinessProbe;

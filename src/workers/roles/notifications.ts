@@ -1,7 +1,7 @@
 // The notifications role: one instance of the durable `notifications` subscriber (run several to share the load).
 import { eventSettingsFromConfig } from '../../events/nats/settings.js';
-import { startNotificationsService } from '../../events/subscribers/notifications/service.js';
 import { readModelLocations } from '../../read-models/databases.js';
+import { startNotificationsService } from '../../read-models/notifications/subscription.js';
 import type { RoleStarter } from '../role.js';
 
 export const startNotifications: RoleStarter = async (ctx) => {

@@ -1,5 +1,6 @@
 // In-memory read ports, ONLY for unit tests of the API's route code (the real ones are the event side's).
-import type { EventEnvelope } from '../../../src/events/envelope.js';
+import { parseEnvelope } from '../../../src/events/envelope.js';
+import type { EventEnvelope, ParsedEvent } from '../../../src/events/envelope.js';
 import type { AnalyticsReader, AnalyticsSummary } from '../../../src/api/ports/analytics-reader.js';
 import type { EventHistory } from '../../../src/api/ports/event-history.js';
 import type { CustomerNotification, NotificationReader } from '../../../src/api/ports/notification-reader.js';
@@ -87,7 +88,7 @@ export class MemoryCatalogue implements ProductCatalogue {
 /**
  * Past events from a list that `source()` returns (a MemoryEventPublisher's `published`, or a test's own),
  * then new ones as they appear, polled every 20 ms, as a JetStream ordered consumer would deliver them.
- * Duplicate IDs are dropped. Ends when the signal aborts. `opened` and `closed` count follows, so tests
+ * Duplicate IDs are dropped; each is parsed, as the real history parses what it reads. Ends when the signal aborts. `opened` and `closed` count follows, so tests
  * can check the route releases what it opened.
  */
 export class MemoryEventHistory implements EventHistory {
@@ -96,7 +97,7 @@ export class MemoryEventHistory implements EventHistory {
 
   constructor(private readonly source: () => readonly EventEnvelope[]) {}
 
-  async *follow(orderId: string, signal: AbortSignal): AsyncIterable<EventEnvelope> {
+  async *follow(orderId: string, signal: AbortSignal): AsyncIterable<ParsedEvent> {
     this.opened += 1;
     const seen = new Set<string>();
     let index = 0;
@@ -107,7 +108,7 @@ export class MemoryEventHistory implements EventHistory {
           const event = all[index];
           if (event === undefined || event.subject !== orderId || seen.has(event.id)) continue;
           seen.add(event.id);
-          yield event;
+          yield parseEnvelope(event);
           if (signal.aborted) return;
         }
         await new Promise<void>((resolve) => {

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { pino } from 'pino';
+import { eventSubject } from '../../../src/events/catalogue.js';
 import type { EventData, EventName } from '../../../src/events/catalogue.js';
-import { buildEnvelope } from '../../../src/events/envelope.js';
-import type { EventEnvelope } from '../../../src/events/envelope.js';
+import { buildEnvelope, parseEnvelope } from '../../../src/events/envelope.js';
+import type { EventEnvelope, OutgoingEvent } from '../../../src/events/envelope.js';
 import { connectToNats } from '../../../src/events/nats/connection.js';
 import type { EventSettings } from '../../../src/events/nats/settings.js';
 import { ensureEventStreams, ORDERS_STREAM } from '../../../src/events/nats/topology.js';
@@ -96,6 +97,12 @@ export function envelopeOf<N extends EventName>(
   step: string = name,
 ): EventEnvelope<N> {
   return buildEnvelope({ name, workflowId: `order-${data.orderId}`, step, data, time });
+}
+
+/** What a producer hands the publisher for `envelope`: its name (looked up in the catalogue) and subject. */
+export function outgoingOf(envelope: EventEnvelope): OutgoingEvent {
+  const { name } = parseEnvelope(envelope);
+  return { name, subject: eventSubject(envelope.subject, name), envelope };
 }
 
 /** The events of one order that completes: OrderCreated, PaymentProcessed, InventoryUpdated, OrderShipped, OrderCompleted. */

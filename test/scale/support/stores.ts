@@ -6,9 +6,9 @@ import { expect } from 'vitest';
 import type { InventoryTables } from '../../../src/activities/inventory/tables.js';
 import type { PaymentTables } from '../../../src/activities/payments/tables.js';
 import type { ShippingTables } from '../../../src/activities/shipping/tables.js';
-import type { NotificationTables } from '../../../src/events/subscribers/notifications/tables.js';
+import type { NotificationTables } from '../../../src/read-models/notifications/tables.js';
 import { AnalyticsStore } from '../../../src/read-models/analytics/store.js';
-import type { AnalyticsSummary } from '../../../src/read-models/analytics/store.js';
+import type { AnalyticsFigures } from '../../../src/read-models/analytics/store.js';
 import type { AnalyticsTables } from '../../../src/read-models/analytics/tables.js';
 import type { PlacedOrder } from './orders.js';
 
@@ -115,6 +115,6 @@ export async function notificationsPerEvent(file: (service: string) => string): 
 }
 
 /** The analytics model in full (events per name, money captured and refunded), beyond what the API summarises. */
-export async function analyticsModel(file: (service: string) => string): Promise<AnalyticsSummary> {
-  return withDb<AnalyticsTables, AnalyticsSummary>(file('analytics'), (db) => new AnalyticsStore(db).summary());
+export async function analyticsModel(file: (service: string) => string): Promise<AnalyticsFigures> {
+  return withDb<AnalyticsTables, AnalyticsFigures>(file('analytics'), (db) => new AnalyticsStore(db).summary());
 }

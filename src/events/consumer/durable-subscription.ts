@@ -1,0 +1,47 @@
+// Starts one instance of a subscribing service on its durables: the consumer loop and the dead-letter forwarder.
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../../logger.js';
+import type { EventSettings } from '../nats/settings.js';
+import { ensureSubscriberConsumers } from '../nats/topology.js';
+import { startDeadLetterForwarder } from './dead-letter-forwarder.js';
+import type { FailureLog } from './failure-log.js';
+import { startSubscriber } from './subscriber.js';
+import type { EventHandler, SubscriberStats } from './subscriber.js';
+
+export interface SubscriptionOptions {
+  nc: NatsConnection;
+  handler: EventHandler;
+  settings: EventSettings;
+  failures: FailureLog;
+  logger: Logger;
+}
+
+export interface Subscription {
+  readonly consumer: string;
+  readonly stats: SubscriberStats;
+  /** Dead letters this instance forwarded from max-deliveries advisories. */
+  forwarded(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Ensures this service's two durables (the streams are the process's: `createRoleContext` applies them when it
+ * connects) and starts both loops. Every instance runs the same code: the durables are shared, so instances compete
+ * for events and for advisories.
+ */
+export async function startSubscription(options: SubscriptionOptions): Promise<Subscription> {
+  const { nc, handler, settings } = options;
+  await ensureSubscriberConsumers(await jetstreamManager(nc), handler.consumer, handler.filterSubjects, settings);
+  const subscriber = await startSubscriber(options);
+  const forwarder = await startDeadLetterForwarder({ ...options, consumer: handler.consumer });
+  options.logger.info({ consumer: handler.consumer, subjects: handler.filterSubjects }, 'subscribed');
+  return {
+    consumer: handler.consumer,
+    stats: subscriber.stats,
+    forwarded: forwarder.forwarded,
+    async stop() {
+      await Promise.all([subscriber.stop(), forwarder.stop()]);
+    },
+  };
+}

@@ -1,0 +1,239 @@
+// A rebuildable read model: its live-generation pointer, its contract, and applying each event exactly once to the
+// live generation (inbox claim and projection in one transaction), which is what its live subscriber does.
+import type { Kysely, Migration, Transaction } from 'kysely';
+import type { DatabaseLocation } from '../db/database.js';
+import type { ParsedEvent } from '../events/envelope.js';
+import { bookkeepingDb } from '../events/consumer/bookkeeping.js';
+import type { BookkeepingTables } from '../events/consumer/bookkeeping.js';
+import { claimEvent } from '../events/consumer/inbox.js';
+import type { EventHandler, EventMeta } from '../events/consumer/subscriber.js';
+import { ORDERS_SUBJECTS } from '../events/nats/topology.js';
+import { openReadModelDatabase } from './databases.js';
+import type { ReadModelOpenOptions } from './databases.js';
+
+/**
+ * One row per model. Rows of every model table carry a `generation`; `live` names the one queries read and
+ * the live subscriber writes. A rebuild fills `building` from the stream, then moves `live` to it in one
+ * transaction, so readers see the old model or the new one, never a mix.
+ */
+export interface ReadModelGenerationsTable {
+  model: string;
+  live: number;
+  building: number | null;
+  switched_at: string | null;
+}
+
+export interface ReadModelBaseTables extends BookkeepingTables {
+  read_model_generations: ReadModelGenerationsTable;
+}
+
+export const generationsMigration: Migration = {
+  async up(db) {
+    await db.schema
+      .createTable('read_model_generations')
+      .addColumn('model', 'text', (c) => c.primaryKey())
+      .addColumn('live', 'integer', (c) => c.notNull())
+      .addColumn('building', 'integer')
+      .addColumn('switched_at', 'text')
+      .execute();
+  },
+  async down(db) {
+    await db.schema.dropTable('read_model_generations').execute();
+  },
+};
+
+/** The inbox scope of one generation: a rebuilt generation re-applies every event, whatever the old one saw. */
+export function generationScope(model: string, generation: number): string {
+  return `${model}@${generation}`;
+}
+
+/** Creates the pointer at generation 1 the first time a model's database is opened. */
+export async function ensureGenerationRow(db: Kysely<ReadModelBaseTables>, model: string): Promise<void> {
+  await db
+    .insertInto('read_model_generations')
+    .values({ model, live: 1, building: null, switched_at: null })
+    .onConflict((oc) => oc.column('model').doNothing())
+    .execute();
+}
+
+export async function liveGeneration(db: Kysely<ReadModelBaseTables>, model: string): Promise<number> {
+  const row = await db
+    .selectFrom('read_model_generations')
+    .select('live')
+    .where('model', '=', model)
+    .executeTakeFirstOrThrow();
+  return row.live;
+}
+
+/** Reserves the next generation number for a rebuild (above the live one and any abandoned rebuild). */
+export async function reserveGeneration(db: Kysely<ReadModelBaseTables>, model: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('read_model_generations')
+      .set((eb) => ({ building: eb(eb.fn.coalesce('building', 'live'), '+', 1) }))
+      .where('model', '=', model)
+      .execute();
+    const row = await trx
+      .selectFrom('read_model_generations')
+      .select(['live', 'building'])
+      .where('model', '=', model)
+      .executeTakeFirstOrThrow();
+    const generation = Math.max(row.live + 1, row.building ?? 0);
+    await trx.updateTable('read_model_generations').set({ building: generation }).where('model', '=', model).execute();
+    return generation;
+  });
+}
+
+/**
+ * Writes to the pointer row first thing in the switch transaction: that takes SQLite's write lock, so the live
+ * subscriber waits until the switch commits and then writes to the new generation.
+ */
+export async function lockGenerations(trx: Kysely<ReadModelBaseTables>, model: string): Promise<void> {
+  await trx
+    .updateTable('read_model_generations')
+    .set({ switched_at: new Date().toISOString() })
+    .where('model', '=', model)
+    .execute();
+}
+
+/** Makes `generation` live and returns the generation it replaced. */
+export async function switchLive(trx: Kysely<ReadModelBaseTables>, model: string, generation: number): Promise<number> {
+  const previous = await liveGeneration(trx, model);
+  await trx
+    .updateTable('read_model_generations')
+    .set({ live: generation, building: null, switched_at: new Date().toISOString() })
+    .where('model', '=', model)
+    .execute();
+  return previous;
+}
+
+/** Narrows a model's database to the shared read-model tables (Kysely's database type is invariant). */
+export function readModelBaseDb<DB extends ReadModelBaseTables>(
+  db: Kysely<DB> | Transaction<DB>,
+): Kysely<ReadModelBaseTables> {
+  return db as unknown as Kysely<ReadModelBaseTables>;
+}
+
+/** Opens a read model's store where `readModelLocations` says; read-only readers pass `{ readOnly: true }`. */
+export type StoreOpener<Store> = (location: DatabaseLocation, options?: ReadModelOpenOptions) => Promise<Store>;
+
+/**
+ * The opener of a rebuildable model's store: its database (on PostgreSQL in `schema`), migrated unless opened
+ * read-only on PostgreSQL, with the generation pointer created the first time.
+ */
+export function rebuildableStoreOpener<DB extends ReadModelBaseTables, Store>(
+  Store: new (db: Kysely<DB>) => Store,
+  schema: string,
+  migrations: Record<string, Migration>,
+  model: ReadModel,
+): StoreOpener<Store> {
+  return async (location, options = {}) => {
+    const { db, writable } = await openReadModelDatabase<DB>(location, schema, migrations, options);
+    if (writable) await ensureGenerationRow(readModelBaseDb(db), model.name);
+    return new Store(db);
+  };
+}
+
+/**
+ * The projection the live subscriber and the rebuild both apply, per generation. Projections must converge whatever
+ * order events are applied in (competing instances handle one order's events concurrently, re-drives arrive late):
+ * "latest" fields compare `meta.position`, counters add, first and last times take min and max. That is what makes
+ * a rebuild from the stream equal the live model.
+ */
+export interface ReadModel {
+  /** `orders` or `analytics`: the pointer row and the rebuild command's `--model`. */
+  readonly name: string;
+  /** The live subscriber's durable consumer. */
+  readonly consumer: string;
+  readonly filterSubjects: string[];
+  /** Applies one event to `generation`; called inside the transaction that claimed the event in the inbox. */
+  apply(trx: Kysely<ReadModelBaseTables>, generation: number, event: ParsedEvent, meta: EventMeta): Promise<void>;
+  /** Deletes every row of a generation (an abandoned rebuild, or the one a switch replaced). */
+  dropGeneration(db: Kysely<ReadModelBaseTables>, generation: number): Promise<void>;
+}
+
+/**
+ * A read model over its own tables (`DB`), which live in the same database as the shared ones: the framework hands
+ * it the shared tables' type, widened here once. Every model takes all of `orders.>`, which the rebuild relies on
+ * (it replays until the stream's last message).
+ */
+export function defineReadModel<DB extends ReadModelBaseTables>(spec: {
+  name: string;
+  consumer: string;
+  apply(db: Kysely<DB>, generation: number, event: ParsedEvent, meta: EventMeta): Promise<void>;
+  dropGeneration(db: Kysely<DB>, generation: number): Promise<void>;
+}): ReadModel {
+  const own = (db: Kysely<ReadModelBaseTables>) => db as unknown as Kysely<DB>;
+  return {
+    name: spec.name,
+    consumer: spec.consumer,
+    filterSubjects: [ORDERS_SUBJECTS],
+    apply: (trx, generation, event, meta) => spec.apply(own(trx), generation, event, meta),
+    dropGeneration: (db, generation) => spec.dropGeneration(own(db), generation),
+  };
+}
+
+/** Applies one event to one generation exactly once; false when the generation had it already (a redelivery). */
+export async function applyToGeneration(
+  trx: Kysely<ReadModelBaseTables>,
+  model: ReadModel,
+  generation: number,
+  event: ParsedEvent,
+  meta: EventMeta,
+): Promise<boolean> {
+  if (!(await claimEvent(bookkeepingDb(trx), generationScope(model.name, generation), event, meta.position))) {
+    return false;
+  }
+  await model.apply(trx, generation, event, meta);
+  return true;
+}
+
+/** Runs each piece of work it is given after the previous one has settled. */
+export type Exclusive = <T>(work: () => Promise<T>) => Promise<T>;
+
+export function oneAtATime(): Exclusive {
+  let tail: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const run = tail.then(work, work);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Thrown inside the transaction to roll it back when a rebuild switched generations under it. */
+class GenerationMovedError extends Error {
+  override readonly name = 'GenerationMovedError';
+  readonly code = 'GenerationMoved';
+}
+
+/**
+ * The live subscriber's handler: writes whichever generation is live. The generation is read before the
+ * transaction and checked again inside it, after the inbox claim has taken the write lock: if a rebuild switched in
+ * between, the transaction is rolled back and redone against the new generation, so no event is applied to a
+ * generation that is no longer live. With `exclusive`, the work takes its turn (see `ReadModelServiceOptions`).
+ */
+export function liveReadModelHandler(
+  db: Kysely<ReadModelBaseTables>,
+  model: ReadModel,
+  exclusive: Exclusive = (work) => work(),
+): EventHandler {
+  const applyLive = async (event: ParsedEvent, meta: EventMeta) => {
+    for (let attempt = 1; ; attempt++) {
+      const generation = await liveGeneration(db, model.name);
+      try {
+        await db.transaction().execute(async (trx) => {
+          await applyToGeneration(trx, model, generation, event, meta);
+          if ((await liveGeneration(trx, model.name)) !== generation) throw new GenerationMovedError();
+        });
+        return;
+      } catch (error) {
+        if (!(error instanceof GenerationMovedError) || attempt >= 3) throw error;
+      }
+    }
+  };
+  return {
+    consumer: model.consumer,
+    filterSubjects: model.filterSubjects,
+    handle: (event, meta) => exclusive(() => applyLive(event, meta)),
+  };
+}

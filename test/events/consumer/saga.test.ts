@@ -1,0 +1,119 @@
+// A saga through the real workers with the JetStream publisher: the stream holds the order's events once and in order, and both read models and notifications follow.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JetStreamEventPublisher } from '../../../src/events/nats/jetstream-publisher.js';
+import type { OutgoingEvent } from '../../../src/events/envelope.js';
+import { NOTIFICATIONS_CONSUMER } from '../../../src/read-models/notifications/projection.js';
+import { startNotificationsService } from '../../../src/read-models/notifications/subscription.js';
+import type { NotificationStore } from '../../../src/read-models/notifications/store.js';
+import type { ReadModelService } from '../../../src/read-models/service.js';
+import { ANALYTICS_CONSUMER } from '../../../src/read-models/analytics/projection.js';
+import { ORDER_READ_MODEL_CONSUMER } from '../../../src/read-models/orders/projection.js';
+import { newOrder, startOrder } from '../../support/order-workflows.js';
+import { startSagaHarness } from '../../support/saga-harness.js';
+import type { SagaHarness } from '../../support/saga-harness.js';
+import { createTimeSkippingEnv } from '../../support/time-skipping.js';
+import { orderSubjects, silentLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
+import type { EventsServer } from '../nats/fixtures.js';
+import { startReadModels, tempDir, waitForDrained } from './support.js';
+import type { ReadModels, TempDir } from './support.js';
+
+let env: TestWorkflowEnvironment;
+let harness: SagaHarness;
+let events: EventsServer;
+let dir: TempDir;
+let analytics: ReadModels;
+let notifications: ReadModelService<NotificationStore>;
+
+beforeAll(async () => {
+  events = await startEventsServer();
+  dir = await tempDir();
+  env = await createTimeSkippingEnv();
+  harness = await startSagaHarness(env);
+  // The harness records what the activities publish; put JetStream in front of its recorder, so every
+  // activity publishes through the real publisher (and a failed publish fails the activity as in production).
+  const jetStream = new JetStreamEventPublisher(await events.connect('saga-workers'), { timeoutMs: 2_000 });
+  const record = harness.publisher.publish.bind(harness.publisher);
+  harness.publisher.publish = async (event: OutgoingEvent) => {
+    await jetStream.publish(event);
+    await record(event);
+  };
+  analytics = await startReadModels({
+    nc: await events.connect('analytics'),
+    locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
+    settings: testSettings,
+    logger: silentLogger,
+  });
+  notifications = await startNotificationsService({
+    nc: await events.connect('notifications'),
+    location: { filename: dir.file('notifications') },
+    settings: testSettings,
+    logger: silentLogger,
+  });
+});
+
+afterAll(async () => {
+  await Promise.allSettled([analytics?.stop(), notifications?.stop()]);
+  await harness?.stop();
+  await env?.teardown();
+  await events?.stop();
+  await dir?.remove();
+});
+
+async function drained() {
+  for (const consumer of [ANALYTICS_CONSUMER, ORDER_READ_MODEL_CONSUMER, NOTIFICATIONS_CONSUMER]) {
+    await waitForDrained(events.nc, consumer);
+  }
+}
+
+describe('the saga on JetStream', () => {
+  it('publishes a completed order’s events once, in order, and the read models and notifications reflect it', async () => {
+    const order = newOrder({ customerId: 'cus-saga', items: [{ sku: 'SKU-MUG', quantity: 3 }] });
+    const result = await (await startOrder(env.client, order)).result();
+    expect(result.status).toBe('COMPLETED');
+
+    expect(await orderSubjects(events.nc, order.orderId)).toEqual(
+      ['OrderCreated', 'PaymentProcessed', 'InventoryUpdated', 'OrderShipped', 'OrderCompleted'].map(
+        (name) => `orders.${order.orderId}.${name}`,
+      ),
+    );
+    await drained();
+    expect(await analytics.orders.getOrder(order.orderId)).toMatchObject({
+      customerId: 'cus-saga',
+      status: 'COMPLETED',
+      total: 3_750,
+      currency: 'EUR',
+      lastEvent: 'OrderCompleted',
+    });
+    const summary = await analytics.analytics.summary();
+    expect(summary.orders.byStatus.COMPLETED).toBe(1);
+    expect(summary.revenue.EUR).toEqual({ captured: 3_750, refunded: 0, net: 3_750 });
+    expect(summary.stepDurations.order?.count).toBe(1);
+    expect((await notifications.store.listNotifications('cus-saga')).map((n) => n.event).reverse()).toEqual([
+      'OrderCreated',
+      'PaymentProcessed',
+      'OrderShipped',
+    ]);
+  });
+
+  it('publishes a declined order’s events and the read models show it failed', async () => {
+    const order = newOrder({ customerId: 'cus-declined', payment: { token: 'tok_declined' } });
+    const result = await (await startOrder(env.client, order)).result();
+    expect(result.status).toBe('FAILED');
+
+    const names = (await orderSubjects(events.nc, order.orderId)).map((s) => s.split('.')[2]);
+    expect(names).toEqual(
+      harness.publisher.published.filter((e) => e.subject === order.orderId).map((e) => e.type.split('.')[2]),
+    );
+    expect(names).toContain('PaymentFailed');
+    expect(names.at(-1)).toBe('OrderFailed');
+    await drained();
+    expect(await analytics.orders.getOrder(order.orderId)).toMatchObject({
+      status: 'FAILED',
+      lastEvent: 'OrderFailed',
+    });
+    const summary = await analytics.analytics.summary();
+    expect(Object.keys(summary.failures).some((k) => k.startsWith('PaymentFailed:'))).toBe(true);
+    expect((await notifications.store.listNotifications('cus-declined')).map((n) => n.event)).toContain('OrderFailed');
+  });
+});
