@@ -1,7 +1,7 @@
 // `npm run bench`: the no-op baseline against the whole saga, and the API's accept path against the client, on one Temporal and one NATS.
 import { Client, Connection } from '@temporalio/client';
-import { FlagError } from '../src/loadgen/flags.js';
-import { startInProcessSystem } from '../src/loadgen/system.js';
+import { FlagError } from './loadgen/flags.js';
+import { startInProcessSystem } from './loadgen/system.js';
 import { createLogger } from '../src/logger.js';
 import { installTemporalRuntime } from '../src/workers/temporal-runtime.js';
 import { parseBenchFlags } from './flags.js';

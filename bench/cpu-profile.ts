@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { parseFlags, positiveInteger } from '../src/loadgen/flags.js';
+import { parseFlags, positiveInteger } from './loadgen/flags.js';
 
 /** The parts of a `.cpuprofile` (what `node --cpu-prof` writes) this reads. */
 interface CpuProfile {

@@ -8,7 +8,7 @@ import {
   positiveInteger,
   positiveNumber,
   type FlagSpec,
-} from '../src/loadgen/flags.js';
+} from './loadgen/flags.js';
 
 export interface BenchOptions {
   /** Reuse these servers instead of starting a Temporal dev server and a nats-server on free ports. */

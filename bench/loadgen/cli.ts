@@ -1,5 +1,5 @@
 // `npm run loadgen -- --rate 20 --duration 60 --mix default [--soak]`: load (or soak) a running system through its HTTP API.
-import { loadConfig } from '../config/env.js';
+import { loadConfig } from '../../src/config/env.js';
 import { FlagError, parseLoadgenFlags, type LoadgenOptions, type SoakOptions } from './flags.js';
 import { MemorySampler } from './memory.js';
 import { mixEntries, planOrders, stockNeeded } from './mix.js';

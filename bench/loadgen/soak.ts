@@ -1,5 +1,5 @@
 // `npm run soak -- --rate 10 --duration 600`: starts its own system (servers, and every role in one child process), soaks it, reports memory.
-import { loadConfig } from '../config/env.js';
+import { loadConfig } from '../../src/config/env.js';
 import { FlagError, parseLoadgenFlags } from './flags.js';
 import { MemorySampler } from './memory.js';
 import { summaryLines, writeLoadReport } from './report.js';

@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { openInventoryStore } from '../activities/inventory/store.js';
-import { demoCatalogue } from '../activities/inventory/catalogue.js';
-import { loadConfig, type Config } from '../config/env.js';
-import { serviceDatabase } from '../db/database.js';
-import { createLogger } from '../logger.js';
-import { startNatsServer } from '../servers/nats-server.js';
-import { freePort } from '../servers/ports.js';
-import type { ServerProcess } from '../servers/server-process.js';
-import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
-import { createRoleContext } from '../workers/role-context.js';
-import { roleNames, type RoleName, type RunningRole } from '../workers/role.js';
-import { startRoles, stopRoles } from '../workers/run-roles.js';
+import { openInventoryStore } from '../../src/activities/inventory/store.js';
+import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
+import { loadConfig, type Config } from '../../src/config/env.js';
+import { serviceDatabase } from '../../src/db/database.js';
+import { createLogger } from '../../src/logger.js';
+import { startNatsServer } from '../../src/servers/nats-server.js';
+import { freePort } from '../../src/servers/ports.js';
+import type { ServerProcess } from '../../src/servers/server-process.js';
+import { startTemporalDevServer } from '../../src/servers/temporal-dev-server.js';
+import { createRoleContext } from '../../src/workers/role-context.js';
+import { roleNames, type RoleName, type RunningRole } from '../../src/workers/role.js';
+import { startRoles, stopRoles } from '../../src/workers/run-roles.js';
 import { pidListeningOn, type NamedProcess } from './processes.js';
 
 export interface SystemOptions {
@@ -204,7 +204,7 @@ export async function startInProcessSystem(options: SystemOptions = {}): Promise
   };
 }
 
-const workersMain = fileURLToPath(new URL('../workers/main.ts', import.meta.url));
+const workersMain = fileURLToPath(new URL('../../src/workers/main.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
