@@ -24,7 +24,7 @@ import type { EventsServer } from '../nats/fixtures.js';
 import { modelOf, publishAll, tempDir, waitForDrained } from './support.js';
 import type { TempDir } from './support.js';
 
-const rebuildCommand = fileURLToPath(new URL('../../../src/workers/rebuild-read-model.ts', import.meta.url));
+const rebuildCommand = fileURLToPath(new URL('../../../src/cli/read-model-rebuild.ts', import.meta.url));
 
 let events: EventsServer;
 let dir: TempDir;
