@@ -5,13 +5,7 @@ import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
 import { runClosedLoop, runOpenLoop, startClock, type RunClock } from './loadgen/drivers.js';
 import { scenarios } from './loadgen/mix.js';
-import {
-  cpuSecondsOf,
-  machineInfo,
-  residentMiB,
-  type MachineInfo,
-  type NamedProcess,
-} from './loadgen/processes.js';
+import { cpuSecondsOf, machineInfo, residentMiB, type MachineInfo, type NamedProcess } from './loadgen/processes.js';
 import { ProgressReporter, type ProgressOptions } from './loadgen/progress.js';
 import { ratePerSecond, summarize, type LatencySummary } from './loadgen/stats.js';
 import type { RunningSystem } from './loadgen/system.js';

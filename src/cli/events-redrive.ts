@@ -15,7 +15,8 @@ const subscriberConsumers = [NOTIFICATIONS_CONSUMER, ANALYTICS_CONSUMER, ORDER_R
 const command = {
   name: 'events:redrive',
   usage: `npm run events:redrive -- [--consumer ${subscriberConsumers.join('|')}] [--seq <dlq seq>]... [--dry-run]`,
-  summary: 'Republishes dead letters (all, one consumer’s, or the given DLQ sequence numbers) once their cause is fixed.',
+  summary:
+    'Republishes dead letters (all, one consumer’s, or the given DLQ sequence numbers) once their cause is fixed.',
   flags: {
     consumer: { type: 'string', value: 'a consumer name', help: 'only the dead letters of this consumer' },
     seq: { type: 'string', multiple: true, value: 'a DLQ sequence number', help: 'only this dead letter' },

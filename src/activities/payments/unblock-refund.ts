@@ -23,7 +23,8 @@ export type UnblockRefundResult =
  * an error, so the operator reads what its charge is instead.
  */
 export async function unblockRefund(location: DatabaseLocation, orderId: string): Promise<UnblockRefundResult> {
-  if ('filename' in location && !existsSync(location.filename)) throw new PaymentsDatabaseMissingError(location.filename);
+  if ('filename' in location && !existsSync(location.filename))
+    throw new PaymentsDatabaseMissingError(location.filename);
   const store = await openPaymentStore(location);
   try {
     const unblocked = await store.unblockRefund(orderId);
