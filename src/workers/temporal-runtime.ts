@@ -1,4 +1,4 @@
-// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, and we, not the SDK, own the signals.
+// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, Core's are filtered by its level, and we, not the SDK, own the signals.
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
 
@@ -26,10 +26,27 @@ function sdkLogger(logger: Logger): TemporalLogger {
 }
 
 /**
- * Must run before the first worker is created. `shutdownSignals: []` stops the SDK from shutting workers
+ * The most SDK Core (the native side) may say at our logger's level. Core's INFO is per-poll chatter, so `info`
+ * keeps Core at WARN; `error`, `fatal` and `silent` keep its warnings (a server too old for a feature) out too.
+ */
+function coreLevel(level: string): LogLevel {
+  if (level === 'trace') return 'TRACE';
+  if (level === 'debug') return 'DEBUG';
+  if (level === 'info' || level === 'warn') return 'WARN';
+  return 'ERROR';
+}
+
+/**
+ * Must run before the first worker is created. Core (the native side) prints its own lines on stderr; they are
+ * filtered by `logger`'s level, so LOG_LEVEL governs them too. They are not forwarded into `logger`: forwarding
+ * holds every SDK line back 100 ms and drops what is held when a process ends without shutting the runtime down. `shutdownSignals: []` stops the SDK from shutting workers
  * down on its own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections)
  * stays in charge.
  */
 export function installTemporalRuntime(logger: Logger): void {
-  Runtime.install({ logger: sdkLogger(logger), shutdownSignals: [] });
+  Runtime.install({
+    logger: sdkLogger(logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: { core: coreLevel(logger.level), other: 'ERROR' } } },
+  });
 }
