@@ -26,22 +26,19 @@ function sdkLogger(logger: Logger): TemporalLogger {
 }
 
 /**
- * The most SDK Core (the native side) may say at our logger's level. Core's INFO is per-poll chatter, so `info`
- * keeps Core at WARN; `error`, `fatal` and `silent` keep its warnings (a server too old for a feature) out too.
+ * The most SDK Core (the native side) may say at our logger's level: its warnings (a server too old for a feature)
+ * as the SDK's default, or only its errors when we log errors only. Core's INFO and DEBUG are per-poll chatter that
+ * no LOG_LEVEL asks for.
  */
 function coreLevel(level: string): LogLevel {
-  if (level === 'trace') return 'TRACE';
-  if (level === 'debug') return 'DEBUG';
-  if (level === 'info' || level === 'warn') return 'WARN';
-  return 'ERROR';
+  return level === 'error' || level === 'fatal' || level === 'silent' ? 'ERROR' : 'WARN';
 }
 
 /**
- * Must run before the first worker is created. Core (the native side) prints its own lines on stderr; they are
- * filtered by `logger`'s level, so LOG_LEVEL governs them too. They are not forwarded into `logger`: forwarding
- * holds every SDK line back 100 ms and drops what is held when a process ends without shutting the runtime down. `shutdownSignals: []` stops the SDK from shutting workers
- * down on its own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections)
- * stays in charge.
+ * Must run before the first worker is created. `shutdownSignals: []` stops the SDK from shutting workers down on its
+ * own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections) stays in charge. Core
+ * prints its own lines on stderr, filtered by `coreLevel`; they are not forwarded into `logger`, because forwarding
+ * holds every SDK line back 100 ms and drops what it holds when a process ends without shutting the runtime down.
  */
 export function installTemporalRuntime(logger: Logger): void {
   Runtime.install({
