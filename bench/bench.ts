@@ -1,15 +1,15 @@
 // `npm run bench`: the no-op baseline against the whole saga, and the API's accept path against the client, on one Temporal and one NATS.
 import { Client, Connection } from '@temporalio/client';
-import { FlagError } from '../src/loadgen/flags.js';
-import { startInProcessSystem } from '../src/loadgen/system.js';
+import { runCommand } from '../src/cli/args.js';
 import { createLogger } from '../src/logger.js';
 import { installTemporalRuntime } from '../src/workers/temporal-runtime.js';
-import { parseBenchFlags } from './flags.js';
+import { benchCommand, parseBenchFlags } from './flags.js';
+import { startInProcessSystem } from './loadgen/system.js';
 import { benchSummaryLines, writeBenchReport } from './report.js';
 import { runBench } from './run-bench.js';
 
-async function main() {
-  const options = parseBenchFlags(process.argv.slice(2), new Date());
+async function main(argv: string[]) {
+  const options = parseBenchFlags(argv, new Date());
   // Errors only: the SDK warns about every activity-only worker that it polls no workflow tasks.
   installTemporalRuntime(createLogger('bench', 'error'));
   console.error(
@@ -35,11 +35,5 @@ async function main() {
   }
 }
 
-main().then(
-  // Workers' native threads can keep the event loop alive for a moment after shutdown; nothing is left to do.
-  () => process.exit(process.exitCode ?? 0),
-  (error: unknown) => {
-    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(error instanceof FlagError ? 2 : 1);
-  },
-);
+// Workers' native threads can keep the event loop alive for a moment after shutdown; nothing is left to do.
+runCommand(benchCommand, main, { exitWhenDone: true });

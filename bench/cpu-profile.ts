@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { z } from 'zod';
-import { parseFlags, positiveInteger } from '../src/loadgen/flags.js';
+import { FlagError, parseFlags, positiveInteger, runCommand, type FlagSpec } from '../src/cli/args.js';
 
 /** The parts of a `.cpuprofile` (what `node --cpu-prof` writes) this reads. */
 interface CpuProfile {
@@ -89,15 +89,12 @@ export function summarizeProfile(
   };
 }
 
-function main() {
-  const argv = process.argv.slice(2);
+const flags = { top: { type: 'string', help: 'how many functions to list (default 25)' } } satisfies FlagSpec;
+
+function main(argv: string[]): void {
   const file = argv[0];
-  if (!file || file.startsWith('--')) throw new Error('usage: bench/cpu-profile.ts <file.cpuprofile> [--top 25]');
-  const { top } = parseFlags(
-    argv.slice(1),
-    { top: { type: 'string' } },
-    z.object({ top: positiveInteger(1_000).default(25) }),
-  );
+  if (!file || file.startsWith('--')) throw new FlagError('<file.cpuprofile>', '<file.cpuprofile>: is required');
+  const { top } = parseFlags(argv.slice(1), flags, z.object({ top: positiveInteger(1_000).default(25) }));
   const summary = summarizeProfile(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, top);
   console.log(`${file}: ${summary.total} ms sampled`);
   console.log('\nby layer (self time):');
@@ -109,4 +106,14 @@ function main() {
   }
 }
 
-if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) main();
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\//, ''))) {
+  runCommand(
+    {
+      name: 'cpu-profile',
+      usage: 'node --import tsx bench/cpu-profile.ts <file.cpuprofile> [--top 25]',
+      summary: 'The functions with the most self time in a V8 CPU profile, and the self time of each layer.',
+      flags,
+    },
+    (argv) => Promise.resolve().then(() => main(argv)),
+  );
+}

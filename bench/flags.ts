@@ -1,14 +1,7 @@
-// Command-line flags of `npm run bench`, validated with zod; a bad one is an error naming it.
+// Command-line flags of `npm run bench`, on the one parser in src/cli/args.ts; a bad one is an error naming it.
 import { z } from 'zod';
-import {
-  folderTimestamp,
-  hostPort,
-  natsUrl,
-  parseFlags,
-  positiveInteger,
-  positiveNumber,
-  type FlagSpec,
-} from '../src/loadgen/flags.js';
+import { parseFlags, positiveInteger, positiveNumber, type CommandInfo, type FlagSpec } from '../src/cli/args.js';
+import { folderTimestamp, hostPort, natsUrl } from './loadgen/flags.js';
 
 export interface BenchOptions {
   /** Reuse these servers instead of starting a Temporal dev server and a nats-server on free ports. */
@@ -31,18 +24,27 @@ export interface BenchOptions {
 }
 
 export const benchFlagSpec = {
-  temporal: { type: 'string' },
-  nats: { type: 'string' },
-  namespace: { type: 'string' },
-  ramp: { type: 'string' },
-  'ramp-count': { type: 'string' },
-  duration: { type: 'string' },
-  rate: { type: 'string' },
-  'accept-count': { type: 'string' },
-  'accept-concurrency': { type: 'string' },
-  'drain-timeout': { type: 'string' },
-  out: { type: 'string' },
+  temporal: { type: 'string', help: 'reuse this Temporal server (host:port) instead of starting a dev server' },
+  nats: { type: 'string', help: 'reuse this nats-server (nats://host:port) instead of starting one' },
+  namespace: { type: 'string', help: 'the Temporal namespace, with --temporal (default default)' },
+  ramp: { type: 'string', help: 'closed-loop concurrency levels of the baseline ramp (default 8,32,96)' },
+  'ramp-count': { type: 'string', help: 'baseline workflows per ramp level (default 200)' },
+  duration: { type: 'string', help: 'seconds of each open-loop phase (default 30)' },
+  rate: { type: 'string', help: 'the open-loop rate (default half the baseline’s maximum)' },
+  'accept-count': { type: 'string', help: 'operations per accept-path phase (default 300)' },
+  'accept-concurrency': { type: 'string', help: 'accept-path operations in flight (default 16)' },
+  'drain-timeout': { type: 'string', help: 'seconds to wait for a phase’s workflows before the next (default 180)' },
+  out: { type: 'string', help: 'the report folder (default reports/bench-<time>)' },
 } satisfies FlagSpec;
+
+/** `npm run bench`, for --help and its error lines. */
+export const benchCommand: CommandInfo = {
+  name: 'bench',
+  usage: 'npm run bench [-- --ramp 8,32,96 --duration 30 ...]',
+  summary:
+    'The no-op baseline against the whole saga, and the API’s accept path against the client, on one Temporal and one NATS.',
+  flags: benchFlagSpec,
+};
 
 const concurrencyList = z
   .string()

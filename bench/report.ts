@@ -1,7 +1,7 @@
 // The benchmark's report: the lines printed at the end, bench.json and bench.html.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { escapeHtml, page, table } from '../src/loadgen/html.js';
+import { escapeHtml, page, table } from './loadgen/html.js';
 import type { BenchReport, PhaseResult } from './run-bench.js';
 
 export interface BenchFiles {

@@ -3,18 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
-import { runClosedLoop, runOpenLoop, startClock, type RunClock } from '../src/loadgen/drivers.js';
-import { scenarios } from '../src/loadgen/mix.js';
-import {
-  cpuSecondsOf,
-  machineInfo,
-  residentMiB,
-  type MachineInfo,
-  type NamedProcess,
-} from '../src/loadgen/processes.js';
-import { ProgressReporter, type ProgressOptions } from '../src/loadgen/progress.js';
-import { ratePerSecond, summarize, type LatencySummary } from '../src/loadgen/stats.js';
-import type { RunningSystem } from '../src/loadgen/system.js';
+import { runClosedLoop, runOpenLoop, startClock, type RunClock } from './loadgen/drivers.js';
+import { scenarios } from './loadgen/mix.js';
+import { cpuSecondsOf, machineInfo, residentMiB, type MachineInfo, type NamedProcess } from './loadgen/processes.js';
+import { ProgressReporter, type ProgressOptions } from './loadgen/progress.js';
+import { ratePerSecond, summarize, type LatencySummary } from './loadgen/stats.js';
+import type { RunningSystem } from './loadgen/system.js';
 import { orderWorkflowId, type PlaceOrderInput } from '../src/shared/order.js';
 import type { OrderState } from '../src/shared/order-state.js';
 import { TaskQueues } from '../src/shared/task-queues.js';

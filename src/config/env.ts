@@ -7,72 +7,268 @@ const port = z.coerce.number().int().min(1).max(65535);
 const duration = z
   .string()
   .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d') as z.ZodType<StringValue, string>;
-const csv = z
-  .string()
-  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean));
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
 
-/** Every variable the service understands, with the local defaults that let `npm run dev` need no configuration. */
+declare module 'zod' {
+  interface GlobalMeta {
+    /** Who reads the setting: role names (`--role`), `every role`, or `npm run <script>` (docs/configuration.md). */
+    roles?: readonly string[];
+  }
+}
+
+/** Readers of the settings, for the metadata below (test/config checks each name against the roles and scripts). */
+const temporalWorkers = ['orders', 'payments', 'inventory', 'shipping'];
+const subscribers = ['notifications', 'analytics', 'order-read-model'];
+const dataReaders = ['payments', 'inventory', 'shipping', ...subscribers, 'api'];
+const dataCommands = ['npm run payments:unblock-refund', 'npm run read-model:rebuild', 'npm run loadgen'];
+
+/**
+ * Every variable the service understands, with the local defaults that let `npm run dev` need no configuration.
+ * Each field's `.meta()` says what it changes and who reads it; `npm run docs:config` writes docs/configuration.md
+ * from them, and a test fails when that document is out of date.
+ */
 export const envSchema = z.object({
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  /**
-   * Where the services keep their data. Unset: one SQLite file per service under DATA_DIR. A PostgreSQL URL: one
-   * schema per service (named after it) in that database; docs/scaling.md says why.
-   */
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('info')
+    .meta({
+      description:
+        'The lowest level of log line a process writes (JSON, one line each; `silent` writes none). The Temporal ' +
+        'SDK’s own lines follow it. The test suite defaults it to `error`.',
+      roles: ['every role', 'npm run dev', 'npm run read-model:rebuild'],
+    }),
+  DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data')
+    .meta({
+      description:
+        'The folder of local data: one SQLite file per service and read model (unless `DATABASE_URL` is set) and, ' +
+        'for `npm run dev`, the Temporal database, JetStream’s store and the server logs.',
+      roles: [...dataReaders, 'npm run dev', ...dataCommands],
+    }),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, 'a postgres:// URL (leave unset for SQLite files under DATA_DIR)')
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        'Where the services and read models keep their data. Unset: one SQLite file each under `DATA_DIR`. A ' +
+        'PostgreSQL URL: one schema each (named after it) in that database; docs/scaling.md says why.',
+      roles: [...dataReaders, ...dataCommands],
+    }),
 
   TEMPORAL_ADDRESS: z
     .string()
     .regex(/^[^:\s]+:\d{1,5}$/, 'host:port, such as 127.0.0.1:7233')
-    .default('127.0.0.1:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
-  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
-  TEMPORAL_UI_PORT: port.default(8233),
+    .default('127.0.0.1:7233')
+    .meta({
+      description:
+        'The Temporal frontend (host:port) the workers poll and the API’s client calls; `npm run dev` starts its ' +
+        'dev server on this port.',
+      roles: [...temporalWorkers, 'api', 'npm run dev', 'npm run loadgen'],
+    }),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .min(1)
+    .default('default')
+    .meta({
+      description: 'The Temporal namespace the workers poll and the API starts, updates and queries workflows in.',
+      roles: [...temporalWorkers, 'api'],
+    }),
+  TEMPORAL_UI_URL: z
+    .url()
+    .default('http://localhost:8233')
+    .meta({ description: 'The Temporal Web UI the API’s order links point at.', roles: ['api'] }),
+  TEMPORAL_UI_PORT: port.default(8233).meta({
+    description: 'The port of the Web UI that `npm run dev`’s Temporal dev server serves.',
+    roles: ['npm run dev'],
+  }),
 
-  NATS_URL: z.string().regex(/^nats:\/\//, 'a nats:// URL').default('nats://127.0.0.1:4222'),
-  NATS_MONITOR_PORT: port.default(8222),
+  NATS_URL: z
+    .string()
+    .regex(/^nats:\/\//, 'a nats:// URL')
+    .default('nats://127.0.0.1:4222')
+    .meta({
+      description:
+        'The NATS server every process publishes events to and consumes them from; `npm run dev` starts its ' +
+        'nats-server on this port.',
+      roles: ['every role', 'npm run dev', 'npm run events:redrive', 'npm run read-model:rebuild', 'npm run loadgen'],
+    }),
+  NATS_MONITOR_PORT: port.default(8222).meta({
+    description: 'The port of the HTTP monitoring endpoint of the nats-server that `npm run dev` starts.',
+    roles: ['npm run dev'],
+  }),
 
   /** Domain events on JetStream: see docs/events.md for why each default is what it is. */
-  EVENTS_MAX_AGE: duration.default('30d'),
-  EVENTS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
-  EVENTS_DUPLICATE_WINDOW: duration.default('1h'),
-  EVENTS_PUBLISH_TIMEOUT: duration.default('5s'),
-  EVENTS_ACK_WAIT: duration.default('30s'),
-  EVENTS_MAX_DELIVER: z.coerce.number().int().min(1).default(5),
-  EVENTS_RETRY_BACKOFF: csv.pipe(z.array(duration).min(1)).default(['1s', '10s', '1m', '5m']),
-  EVENTS_FETCH_BATCH: z.coerce.number().int().min(1).max(1_000).default(10),
+  EVENTS_MAX_AGE: duration.default('30d').meta({
+    description:
+      'How long the `ORDERS` stream (and the advisories) keep an event, whoever has read it: the horizon of a ' +
+      'read-model rebuild. Applied to the streams by every process that connects to NATS.',
+    roles: ['every role'],
+  }),
+  EVENTS_REPLICAS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5)
+    .default(1)
+    .meta({ description: 'Replicas of each stream (3 on a three-node NATS cluster).', roles: ['every role'] }),
+  EVENTS_DUPLICATE_WINDOW: duration.default('1h').meta({
+    description:
+      'JetStream’s de-duplication window: how late a retried activity may republish an event and still be dropped ' +
+      'as a copy (docs/events.md).',
+    roles: ['every role'],
+  }),
+  EVENTS_PUBLISH_TIMEOUT: duration.default('5s').meta({
+    description:
+      'How long a publish waits for the stream’s acknowledgement: events from activities, dead letters from ' +
+      'subscribers, and re-driven events.',
+    roles: [...temporalWorkers, ...subscribers, 'npm run events:redrive'],
+  }),
+  EVENTS_ACK_WAIT: duration.default('30s').meta({
+    description:
+      'The consumers’ `ack_wait`: how long a crashed or hung subscriber instance holds an event before another ' +
+      'instance gets it.',
+    roles: subscribers,
+  }),
+  EVENTS_MAX_DELIVER: z.coerce.number().int().min(1).default(5).meta({
+    description: 'The consumers’ `max_deliver`: deliveries of an event before it is dead-lettered.',
+    roles: subscribers,
+  }),
+  EVENTS_RETRY_BACKOFF: csv
+    .pipe(z.array(duration).min(1))
+    .default(['1s', '10s', '1m', '5m'])
+    .meta({
+      description:
+        'Comma-separated delays after a failed delivery, by delivery count (the last one repeats): the `nak` ' +
+        'delay of a handler that failed.',
+      roles: subscribers,
+    }),
+  EVENTS_FETCH_BATCH: z.coerce.number().int().min(1).max(1_000).default(10).meta({
+    description: 'Messages a subscriber instance pulls per request; small, so competing instances share the work.',
+    roles: subscribers,
+  }),
 
-  API_HOST: z.string().min(1).default('127.0.0.1'),
-  API_PORT: port.default(3000),
-  /** Largest request body the API reads, in bytes; larger ones are refused with 413 before parsing. */
-  API_BODY_LIMIT: z.coerce.number().int().min(1_024).default(65_536),
-  /** How long the API waits for a workflow update (placement, cancel, approve...) before answering 202. */
-  API_UPDATE_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** How long the API waits for a state query before falling back to the read model. */
-  API_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  API_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .meta({
+      description: 'The address the API listens on (`0.0.0.0` in a container).',
+      roles: ['api', 'npm run dev', 'npm run loadgen'],
+    }),
+  API_PORT: port
+    .default(3000)
+    .meta({ description: 'The port the API listens on.', roles: ['api', 'npm run dev', 'npm run loadgen'] }),
+  API_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(65_536)
+    .meta({
+      description: 'The largest request body the API reads, in bytes; a larger one is refused with 413 before parsing.',
+      roles: ['api'],
+    }),
+  API_UPDATE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(10_000)
+    .meta({
+      description:
+        'Milliseconds the API waits for a workflow update (placement, cancel, approve...) before answering 202; ' +
+        'a stopping API lets such requests finish for about this long.',
+      roles: ['api'],
+    }),
+  API_QUERY_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5_000)
+    .meta({
+      description: 'Milliseconds the API waits for a state query before it answers from the read model.',
+      roles: ['api'],
+    }),
 
   /**
    * Worker tuning (docs/scaling.md says what each changes). Unset means the SDK's default. Slots bound the
    * work one process takes on at once; pollers bound how many long-polls it keeps open per task queue.
    */
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
-  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
-  WORKER_ACTIVITY_POLLERS: z.coerce.number().int().min(1).optional(),
-  WORKER_WORKFLOW_POLLERS: z.coerce.number().int().min(2).optional(),
-  /** A prebuilt workflow bundle (`npm run build` writes dist/workflow-bundle.js); unset bundles from source at start. */
-  WORKFLOW_BUNDLE: z.string().min(1).optional(),
-  /** How long a stopping process lets in-flight activities and event handlers finish before cancelling them. */
-  SHUTDOWN_GRACE_PERIOD: duration.default('30s'),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Activity slots of one worker process: activities it runs at once.', roles: temporalWorkers }),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .meta({ description: 'Workflow task slots of one worker process.', roles: temporalWorkers }),
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional().meta({
+    description: 'The sticky cache of the `orders` worker: workflows kept in memory between their tasks.',
+    roles: temporalWorkers,
+  }),
+  WORKER_ACTIVITY_POLLERS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .meta({ description: 'Long-polls for activity tasks one worker process keeps open.', roles: temporalWorkers }),
+  WORKER_WORKFLOW_POLLERS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .optional()
+    .meta({ description: 'Long-polls for workflow tasks one worker process keeps open.', roles: temporalWorkers }),
+  WORKFLOW_BUNDLE: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'A prebuilt workflow bundle (`npm run build` writes `dist/workflow-bundle.js`); unset, the `orders` worker ' +
+        'bundles the workflow source at start.',
+      roles: ['orders'],
+    }),
+  SHUTDOWN_GRACE_PERIOD: duration.default('30s').meta({
+    description: 'How long a stopping worker lets its in-flight activities finish before cancelling them.',
+    roles: temporalWorkers,
+  }),
 
-  APPROVAL_THRESHOLD: z.coerce.number().int().min(0).default(100_000),
-  APPROVAL_TIMEOUT: duration.default('24h'),
+  APPROVAL_THRESHOLD: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(100_000)
+    .meta({
+      description:
+        'Order total (in cents) above which an order waits for an operator’s approval; the API passes it to each ' +
+        'new order’s workflow.',
+      roles: ['api'],
+    }),
+  APPROVAL_TIMEOUT: duration.default('24h').meta({
+    description:
+      'How long an order above the threshold waits for approval before it is cancelled; passed to each new ' +
+      'order’s workflow by the API.',
+    roles: ['api'],
+  }),
   SHIPPING_COUNTRIES: csv
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'two-letter upper-case country codes')).min(1))
-    .default(['NL', 'DE', 'BE', 'FR', 'GB', 'US']),
+    .default(['NL', 'DE', 'BE', 'FR', 'GB', 'US'])
+    .meta({
+      description:
+        'Comma-separated two-letter country codes the shipping service delivers to; a shipment elsewhere is ' +
+        'refused (`AddressRejected`) and the order compensated.',
+      roles: ['shipping'],
+    }),
 });
 
 export type Config = z.infer<typeof envSchema>;

@@ -1,4 +1,4 @@
-// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, and we, not the SDK, own the signals.
+// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, Core's are filtered by its level, and we, not the SDK, own the signals.
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
 
@@ -26,10 +26,24 @@ function sdkLogger(logger: Logger): TemporalLogger {
 }
 
 /**
- * Must run before the first worker is created. `shutdownSignals: []` stops the SDK from shutting workers
- * down on its own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections)
- * stays in charge.
+ * The most SDK Core (the native side) may say at our logger's level: its warnings (a server too old for a feature)
+ * as the SDK's default, or only its errors when we log errors only. Core's INFO and DEBUG are per-poll chatter that
+ * no LOG_LEVEL asks for.
+ */
+function coreLevel(level: string): LogLevel {
+  return level === 'error' || level === 'fatal' || level === 'silent' ? 'ERROR' : 'WARN';
+}
+
+/**
+ * Must run before the first worker is created. `shutdownSignals: []` stops the SDK from shutting workers down on its
+ * own at SIGINT/SIGTERM, so our shutdown sequence (API first, then workers, then connections) stays in charge. Core
+ * prints its own lines on stderr, filtered by `coreLevel`; they are not forwarded into `logger`, because forwarding
+ * holds every SDK line back 100 ms and drops what it holds when a process ends without shutting the runtime down.
  */
 export function installTemporalRuntime(logger: Logger): void {
-  Runtime.install({ logger: sdkLogger(logger), shutdownSignals: [] });
+  Runtime.install({
+    logger: sdkLogger(logger),
+    shutdownSignals: [],
+    telemetryOptions: { logging: { filter: { core: coreLevel(logger.level), other: 'ERROR' } } },
+  });
 }

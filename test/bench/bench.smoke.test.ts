@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { parseBenchFlags } from '../../bench/flags.js';
 import { benchSummaryLines, writeBenchReport } from '../../bench/report.js';
 import { runBench, type BenchReport, type PhaseResult } from '../../bench/run-bench.js';
-import { startInProcessSystem, type RunningSystem } from '../../src/loadgen/system.js';
+import { startInProcessSystem, type RunningSystem } from '../../bench/loadgen/system.js';
 import { createTestNamespace } from '../api/support/dev-namespace.js';
 
 let system: RunningSystem;

@@ -1,7 +1,7 @@
 // The benchmark's flags: defaults, the reuse of given servers, and errors that name the flag.
 import { describe, expect, it } from 'vitest';
 import { parseBenchFlags } from '../../bench/flags.js';
-import { FlagError } from '../../src/loadgen/flags.js';
+import { FlagError } from '../../src/cli/args.js';
 
 const now = new Date('2024-05-01T12:30:00Z');
 

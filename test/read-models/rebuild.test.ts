@@ -22,7 +22,7 @@ import type { EventsServer } from '../events/nats/fixtures.js';
 import { modelOf, publishAll, startReadModels, tempDir, waitForDrained } from '../events/consumer/support.js';
 import type { ReadModels, TempDir } from '../events/consumer/support.js';
 
-const rebuildCommand = fileURLToPath(new URL('../../src/workers/rebuild-read-model.ts', import.meta.url));
+const rebuildCommand = fileURLToPath(new URL('../../src/cli/read-model-rebuild.ts', import.meta.url));
 
 let events: EventsServer;
 let dir: TempDir;

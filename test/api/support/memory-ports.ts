@@ -111,16 +111,15 @@ export class MemoryEventHistory implements EventHistory {
           yield parseEnvelope(event);
           if (signal.aborted) return;
         }
+        // One listener at a time: a long follow would otherwise pile one up per poll (and Node warns of a leak).
         await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, 20);
-          signal.addEventListener(
-            'abort',
-            () => {
-              clearTimeout(timer);
-              resolve();
-            },
-            { once: true },
-          );
+          const done = () => {
+            clearTimeout(timer);
+            signal.removeEventListener('abort', done);
+            resolve();
+          };
+          const timer = setTimeout(done, 20);
+          signal.addEventListener('abort', done, { once: true });
         });
       }
     } finally {

@@ -17,7 +17,7 @@ import type { EventsServer } from '../nats/fixtures.js';
 import { publishAll, startReadModels, tempDir, waitForDrained } from './support.js';
 import type { ReadModels, TempDir } from './support.js';
 
-const redriveCommand = fileURLToPath(new URL('../../../src/workers/redrive-dead-letters.ts', import.meta.url));
+const redriveCommand = fileURLToPath(new URL('../../../src/cli/events-redrive.ts', import.meta.url));
 
 let events: EventsServer;
 let dir: TempDir;

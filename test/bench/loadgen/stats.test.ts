@@ -1,6 +1,6 @@
 // Percentiles, summaries and time buckets of the load tools.
 import { describe, expect, it } from 'vitest';
-import { bucketize, bucketWidthMs, percentile, ratePerSecond, summarize } from '../../src/loadgen/stats.js';
+import { bucketize, bucketWidthMs, percentile, ratePerSecond, summarize } from '../../../bench/loadgen/stats.js';
 
 describe('percentile (nearest rank)', () => {
   const hundred = Array.from({ length: 100 }, (_, i) => i + 1);

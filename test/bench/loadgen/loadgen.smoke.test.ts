@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { writeLoadReport } from '../../src/loadgen/report.js';
-import { runLoad, type LoadReport } from '../../src/loadgen/run.js';
-import { MemorySampler } from '../../src/loadgen/memory.js';
-import { startInProcessSystem, type RunningSystem } from '../../src/loadgen/system.js';
-import { createTestNamespace } from '../api/support/dev-namespace.js';
+import { writeLoadReport } from '../../../bench/loadgen/report.js';
+import { runLoad, type LoadReport } from '../../../bench/loadgen/run.js';
+import { MemorySampler } from '../../../bench/loadgen/memory.js';
+import { startInProcessSystem, type RunningSystem } from '../../../bench/loadgen/system.js';
+import { createTestNamespace } from '../../api/support/dev-namespace.js';
 
 let system: RunningSystem;
 let out: string;

@@ -1,6 +1,7 @@
 // The load generator's flags: defaults, soak settings, and errors that name the flag.
 import { describe, expect, it } from 'vitest';
-import { FlagError, parseLoadgenFlags } from '../../src/loadgen/flags.js';
+import { FlagError } from '../../../src/cli/args.js';
+import { parseLoadgenFlags } from '../../../bench/loadgen/flags.js';
 
 const defaults = {
   apiUrl: 'http://127.0.0.1:3000',

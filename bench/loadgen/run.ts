@@ -15,7 +15,8 @@ import { ProgressReporter, type ProgressOptions } from './progress.js';
 import { bucketize, bucketWidthMs, ratePerSecond, summarize, type LatencySummary } from './stats.js';
 import { TerminalEventWatcher } from './terminal-events.js';
 
-export interface LoadRunOptions {
+/** What a run sends, where, and how long it waits: the options a report repeats. */
+export interface LoadSettings {
   apiUrl: string;
   natsUrl: string;
   rate: number;
@@ -23,6 +24,15 @@ export interface LoadRunOptions {
   mix: MixName;
   drainTimeoutS: number;
   requestTimeoutS: number;
+}
+
+/** Only the settings of a larger options object (a report must not repeat a run's signal or sampler). */
+export function loadSettings(options: LoadSettings): LoadSettings {
+  const { apiUrl, natsUrl, rate, durationS, mix, drainTimeoutS, requestTimeoutS } = options;
+  return { apiUrl, natsUrl, rate, durationS, mix, drainTimeoutS, requestTimeoutS };
+}
+
+export interface LoadRunOptions extends LoadSettings {
   /** The progress display; `false` for none (tests). */
   progress?: ProgressOptions | false;
   /** Stops sending (the run then drains and reports what it sent). */
@@ -55,15 +65,7 @@ export interface LoadReport {
   startedAt: string;
   finishedAt: string;
   machine: MachineInfo;
-  options: {
-    apiUrl: string;
-    natsUrl: string;
-    rate: number;
-    durationS: number;
-    mix: MixName;
-    drainTimeoutS: number;
-    requestTimeoutS: number;
-  };
+  options: LoadSettings;
   /** sent = accepted + pending + refused + errors; planned = sent unless the run was interrupted. */
   requests: {
     planned: number;
@@ -424,14 +426,14 @@ export function buildReport(
     });
   }
 
-  const { apiUrl, natsUrl, rate, durationS, mix, drainTimeoutS, requestTimeoutS } = options;
+  const { durationS } = options;
   return {
     kind: 'loadgen',
     version: 1,
     startedAt: new Date(run.startedAt).toISOString(),
     finishedAt: new Date().toISOString(),
     machine: run.machine,
-    options: { apiUrl, natsUrl, rate, durationS, mix, drainTimeoutS, requestTimeoutS },
+    options: loadSettings(options),
     requests: {
       planned: plan.length,
       sent: sentOutcomes.length,

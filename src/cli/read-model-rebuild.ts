@@ -1,5 +1,5 @@
 // `npm run read-model:rebuild -- --model analytics|orders`: replays the event log into a fresh generation and switches to it.
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
 import { loadConfig } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
 import { createLogger } from '../logger.js';
@@ -10,21 +10,33 @@ import { readModelBaseDb } from '../read-models/generation.js';
 import { orderProjection } from '../read-models/orders/projection.js';
 import { openOrderReadModel } from '../read-models/orders/store.js';
 import { rebuildReadModel } from '../read-models/rebuild.js';
+import { parseFlags, runCommand, type CommandInfo } from './args.js';
 
-const usage = 'usage: read-model:rebuild -- --model analytics|orders';
+const models = ['analytics', 'orders'] as const;
 
-async function main() {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help) {
-    console.log(usage);
-    return;
-  }
-  if (values.model !== 'analytics' && values.model !== 'orders') throw new Error(usage);
+const command = {
+  name: 'read-model:rebuild',
+  usage: 'npm run read-model:rebuild -- --model analytics|orders',
+  summary: 'Replays the event log into a fresh generation of a read model, then makes that generation the live one.',
+  flags: {
+    model: { type: 'string', value: 'a read model (analytics or orders)', help: 'the read model to rebuild' },
+  },
+} satisfies CommandInfo;
+
+const flagsSchema = z.object({
+  model: z.enum(models, {
+    error: (issue) =>
+      issue.input === undefined ? 'is required (analytics or orders)' : `must be one of ${models.join(', ')}`,
+  }),
+});
+
+async function main(argv: string[]): Promise<void> {
+  const { model } = parseFlags(argv, command.flags, flagsSchema);
   const config = loadConfig();
   const logger = createLogger('rebuild-read-model', config.LOG_LEVEL);
   const locations = readModelLocations(config);
   const store =
-    values.model === 'analytics'
+    model === 'analytics'
       ? await openAnalyticsReadModel(locations.analytics).then((s) => ({
           db: readModelBaseDb(s.db),
           close: () => s.close(),
@@ -38,7 +50,7 @@ async function main() {
     const result = await rebuildReadModel({
       nc,
       db: store.db,
-      model: values.model === 'analytics' ? analyticsProjection : orderProjection,
+      model: model === 'analytics' ? analyticsProjection : orderProjection,
       logger,
     });
     console.log(
@@ -51,7 +63,4 @@ async function main() {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`read-model:rebuild: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runCommand(command, main);

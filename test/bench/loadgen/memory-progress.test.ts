@@ -1,9 +1,9 @@
 // The soak's plateau verdict, the progress display and the chart axes, without servers.
 import { describe, expect, it } from 'vitest';
-import type { RunClock } from '../../src/loadgen/drivers.js';
-import { niceAxis } from '../../src/loadgen/html.js';
-import { MemorySampler } from '../../src/loadgen/memory.js';
-import { renderBar, renderLine } from '../../src/loadgen/progress.js';
+import type { RunClock } from '../../../bench/loadgen/drivers.js';
+import { niceAxis } from '../../../bench/loadgen/html.js';
+import { MemorySampler } from '../../../bench/loadgen/memory.js';
+import { renderBar, renderLine } from '../../../bench/loadgen/progress.js';
 
 /** A sampler whose samples the test writes itself (the pid is never read). */
 function samplerWith(series: Record<string, (number | null)[]>, everyS: number): MemorySampler {

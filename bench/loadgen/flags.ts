@@ -1,77 +1,9 @@
-// Command-line flags of the load generator (and the helpers the benchmark's flags share): parseArgs, then zod, errors naming the flag.
-import { parseArgs } from 'node:util';
+// Command-line flags of the load generator and the soak (and the URL flags the benchmark shares), on the one parser in src/cli/args.ts.
 import { z } from 'zod';
-import { mixNames, type MixName } from './mix.js';
-
-/** A bad command line; the message starts with the flag it is about, e.g. `--rate: must be a positive number`. */
-export class FlagError extends Error {
-  readonly code = 'INVALID_FLAG';
-  constructor(
-    readonly flag: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'FlagError';
-  }
-}
-
-export type FlagSpec = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-/**
- * Parses `argv` with node:util's parseArgs (strict: unknown flags and positionals are errors), then validates the
- * values with `schema`, whose keys are the flag names. Every problem becomes a FlagError naming the flag.
- */
-export function parseFlags<S extends z.ZodType>(argv: readonly string[], spec: FlagSpec, schema: S): z.output<S> {
-  let values: Record<string, unknown>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options: spec, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw parseArgsError(error, spec);
-  }
-  const result = schema.safeParse(values);
-  if (result.success) return result.data;
-  const [first] = result.error.issues;
-  const flagOf = (issue: z.core.$ZodIssue) => `--${String(issue.path[0] ?? '?')}`;
-  const message = result.error.issues.map((issue) => `${flagOf(issue)}: ${issue.message}`).join('; ');
-  throw new FlagError(first ? flagOf(first) : '--?', message);
-}
-
-function parseArgsError(error: unknown, spec: FlagSpec): FlagError {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown }).code;
-  const named = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
-  const known = Object.keys(spec)
-    .map((f) => `--${f}`)
-    .join(', ');
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-    return new FlagError(named ?? '?', `${named ?? 'flag'}: unknown flag; known flags: ${known}`);
-  }
-  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-    const flag = named ?? '?';
-    const takesValue = spec[flag.replace(/^-+/, '')]?.type === 'string';
-    return new FlagError(flag, `${flag}: ${takesValue ? 'needs a value' : 'takes no value'}`);
-  }
-  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-    const argument = /'([^']+)'/.exec(message)?.[1] ?? '?';
-    return new FlagError(argument, `${argument}: unexpected argument; every option is a --flag`);
-  }
-  return new FlagError('?', message);
-}
-
-/** A number flag within bounds, given as text (`--rate 12.5`). */
-export function numberFlag(what: string, check: (n: number) => boolean) {
-  return z
-    .string()
-    .trim()
-    .regex(/^[+-]?(\d+\.?\d*|\.\d+)$/, `must be ${what}`)
-    .transform(Number)
-    .refine(check, `must be ${what}`);
-}
-
-export const positiveNumber = (max: number) =>
-  numberFlag(`a number above 0 and at most ${max}`, (n) => n > 0 && n <= max);
-export const positiveInteger = (max: number) =>
-  numberFlag(`a whole number from 1 to ${max}`, (n) => Number.isInteger(n) && n >= 1 && n <= max);
+import type { Config } from '../../src/config/env.js';
+import { parseFlags, positiveNumber, type CommandInfo, type FlagSpec } from '../../src/cli/args.js';
+import { mixNames } from './mix.js';
+import type { LoadSettings } from './run.js';
 
 export const httpUrl = z
   .string()
@@ -102,15 +34,8 @@ export interface SoakOptions {
   pids: { name: string; pid: number }[];
 }
 
-export interface LoadgenOptions {
-  rate: number;
-  durationS: number;
-  mix: MixName;
-  apiUrl: string;
-  natsUrl: string;
+export interface LoadgenOptions extends LoadSettings {
   outDir: string;
-  drainTimeoutS: number;
-  requestTimeoutS: number;
   /** Check the catalogue's availability against what the run reserves before sending anything. */
   stockCheck: boolean;
   /** Top up short SKUs through the inventory store (DATA_DIR or DATABASE_URL) before the run. */
@@ -119,23 +44,31 @@ export interface LoadgenOptions {
 }
 
 export const loadgenFlagSpec = {
-  rate: { type: 'string' },
-  duration: { type: 'string' },
-  mix: { type: 'string' },
-  api: { type: 'string' },
-  nats: { type: 'string' },
-  out: { type: 'string' },
-  'drain-timeout': { type: 'string' },
-  'request-timeout': { type: 'string' },
-  restock: { type: 'boolean' },
-  'skip-stock-check': { type: 'boolean' },
-  soak: { type: 'boolean' },
-  'sample-every': { type: 'string' },
-  warmup: { type: 'string' },
-  'plateau-tolerance': { type: 'string' },
-  temporal: { type: 'string' },
-  pid: { type: 'string', multiple: true },
+  rate: { type: 'string', help: 'orders per second, open-loop (default 5)' },
+  duration: { type: 'string', help: 'seconds of sending (default 30)' },
+  mix: { type: 'string', help: `the order mix: ${mixNames.join(' or ')} (default default)` },
+  api: { type: 'string', help: 'the API to load (default from API_HOST and API_PORT)' },
+  nats: { type: 'string', help: 'where the terminal events are watched (default NATS_URL)' },
+  out: { type: 'string', help: 'the report folder (default reports/<loadgen|soak>-<time>)' },
+  'drain-timeout': { type: 'string', help: 'seconds to wait for the last terminal events after sending (default 30)' },
+  'request-timeout': { type: 'string', help: 'seconds before an HTTP request counts as an error (default 30)' },
+  restock: { type: 'boolean', help: 'top up short SKUs through the inventory store under DATA_DIR (or DATABASE_URL)' },
+  'skip-stock-check': { type: 'boolean', help: 'run even when the catalogue cannot supply every order' },
+  soak: { type: 'boolean', help: 'sample every process’s resident memory and judge the plateau' },
+  'sample-every': { type: 'string', help: 'soak: seconds between memory samples' },
+  warmup: { type: 'string', help: 'soak: seconds in when the reference sample is taken' },
+  'plateau-tolerance': { type: 'string', help: 'soak: percent of growth over the reference that still plateaus (10)' },
+  temporal: { type: 'string', help: 'soak: Temporal’s host:port, to find its process (default TEMPORAL_ADDRESS)' },
+  pid: { type: 'string', multiple: true, help: 'soak: name=pid of another process to sample' },
 } satisfies FlagSpec;
+
+/** `npm run loadgen`, for --help and its error lines. */
+export const loadgenCommand: CommandInfo = {
+  name: 'loadgen',
+  usage: 'npm run loadgen -- --rate 5 --duration 60 --mix default [--soak] [flags]',
+  summary: 'Loads (or soaks) a running system through its HTTP API and writes a JSON and HTML report.',
+  flags: loadgenFlagSpec,
+};
 
 export interface LoadgenDefaults {
   apiUrl: string;
@@ -143,6 +76,16 @@ export interface LoadgenDefaults {
   temporalAddress: string;
   /** Names the default output folder. */
   now: Date;
+}
+
+/** The defaults a run on this machine's configuration gets: the API, NATS and Temporal it points at. */
+export function loadgenDefaults(config: Config, now = new Date()): LoadgenDefaults {
+  return {
+    apiUrl: `http://${config.API_HOST}:${config.API_PORT}`,
+    natsUrl: config.NATS_URL,
+    temporalAddress: config.TEMPORAL_ADDRESS,
+    now,
+  };
 }
 
 /** A timestamp usable in a folder name: 2024-05-01T12-30-00Z. */

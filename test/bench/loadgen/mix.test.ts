@@ -8,7 +8,7 @@ import {
   planOrders,
   scenarios,
   stockNeeded,
-} from '../../src/loadgen/mix.js';
+} from '../../../bench/loadgen/mix.js';
 
 describe('planOrders', () => {
   it('follows the weights exactly over one cycle of the default mix, and is the same every time', () => {

@@ -1,7 +1,7 @@
 // Stock for a load run: a run of thousands of orders outlasts the demo catalogue's stock, which would turn successes into OutOfStock.
-import { openInventoryStore } from '../activities/inventory/store.js';
-import type { Config } from '../config/env.js';
-import { serviceDatabase } from '../db/database.js';
+import { openInventoryStore } from '../../src/activities/inventory/store.js';
+import type { Config } from '../../src/config/env.js';
+import { serviceDatabase } from '../../src/db/database.js';
 
 export interface Shortfall {
   sku: string;

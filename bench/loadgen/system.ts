@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
-import { openInventoryStore } from '../activities/inventory/store.js';
-import { demoCatalogue } from '../activities/inventory/catalogue.js';
-import { loadConfig, type Config } from '../config/env.js';
-import { serviceDatabase } from '../db/database.js';
-import { createLogger } from '../logger.js';
-import { startNatsServer } from '../servers/nats-server.js';
-import { freePort } from '../servers/ports.js';
-import type { ServerProcess } from '../servers/server-process.js';
-import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
-import { createRoleContext } from '../workers/role-context.js';
-import { roleNames, type RoleName, type RunningRole } from '../workers/role.js';
-import { startRoles, stopRoles } from '../workers/run-roles.js';
+import { openInventoryStore } from '../../src/activities/inventory/store.js';
+import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
+import { loadConfig, type Config } from '../../src/config/env.js';
+import { serviceDatabase } from '../../src/db/database.js';
+import { createLogger } from '../../src/logger.js';
+import { startNatsServer } from '../../src/servers/nats-server.js';
+import { freePort } from '../../src/servers/ports.js';
+import type { ServerProcess } from '../../src/servers/server-process.js';
+import { startTemporalDevServer } from '../../src/servers/temporal-dev-server.js';
+import { createRoleContext } from '../../src/workers/role-context.js';
+import { roleNames, type RoleName, type RunningRole } from '../../src/workers/role.js';
+import { startRoles, stopRoles } from '../../src/workers/run-roles.js';
 import { pidListeningOn, type NamedProcess } from './processes.js';
 
 export interface SystemOptions {
@@ -180,14 +180,27 @@ export async function startInProcessSystem(options: SystemOptions = {}): Promise
     await cleanup();
     throw error;
   }
-  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
   const stop = async () => {
     await stopRoles(roles);
     await context.close();
     await cleanup();
   };
-  if ((options.roles ?? roleNames).includes('api')) {
-    await waitUntilReady(apiUrl).catch(async (error: unknown) => {
+  const ready = (options.roles ?? roleNames).includes('api') ? { timeoutMs: 60_000 } : undefined;
+  return runningSystem({ config, dataDir, servers, processes: [{ name: 'roles', pid: process.pid }], stop }, ready);
+}
+
+/**
+ * The system as its callers see it, once the API answers GET /readyz (when `ready` is given; a system without the
+ * API role has nothing to wait for). If it never does, everything is stopped before the error goes on.
+ */
+async function runningSystem(
+  parts: { config: Config; dataDir: string; servers: Servers; processes: NamedProcess[]; stop: () => Promise<void> },
+  ready?: { timeoutMs: number; exited?: () => string | undefined },
+): Promise<RunningSystem> {
+  const { config, dataDir, servers, stop } = parts;
+  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
+  if (ready) {
+    await waitUntilReady(apiUrl, ready.timeoutMs, ready.exited).catch(async (error: unknown) => {
       await stop();
       throw error;
     });
@@ -199,12 +212,12 @@ export async function startInProcessSystem(options: SystemOptions = {}): Promise
     temporalAddress: servers.temporalAddress,
     namespace: config.TEMPORAL_NAMESPACE,
     dataDir,
-    processes: [{ name: 'roles', pid: process.pid }, ...servers.processes],
+    processes: [...parts.processes, ...servers.processes],
     stop,
   };
 }
 
-const workersMain = fileURLToPath(new URL('../workers/main.ts', import.meta.url));
+const workersMain = fileURLToPath(new URL('../../src/workers/main.ts', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
@@ -236,19 +249,6 @@ export async function startChildProcessSystem(options: SystemOptions = {}): Prom
     await done;
     await cleanup();
   };
-  const apiUrl = `http://${config.API_HOST}:${config.API_PORT}`;
-  await waitUntilReady(apiUrl, 120_000, () => exitedWith).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
-  return {
-    config,
-    apiUrl,
-    natsUrl: servers.natsUrl,
-    temporalAddress: servers.temporalAddress,
-    namespace: config.TEMPORAL_NAMESPACE,
-    dataDir,
-    processes: [...(child.pid === undefined ? [] : [{ name: 'roles', pid: child.pid }]), ...servers.processes],
-    stop,
-  };
+  const processes = child.pid === undefined ? [] : [{ name: 'roles', pid: child.pid }];
+  return runningSystem({ config, dataDir, servers, processes, stop }, { timeoutMs: 120_000, exited: () => exitedWith });
 }

@@ -1,11 +1,11 @@
 // `npm run loadgen -- --rate 20 --duration 60 --mix default [--soak]`: load (or soak) a running system through its HTTP API.
-import { loadConfig } from '../config/env.js';
-import { FlagError, parseLoadgenFlags, type LoadgenOptions, type SoakOptions } from './flags.js';
-import { MemorySampler } from './memory.js';
+import { runCommand } from '../../src/cli/args.js';
+import { loadConfig } from '../../src/config/env.js';
+import { loadgenCommand, loadgenDefaults, parseLoadgenFlags, type LoadgenOptions, type SoakOptions } from './flags.js';
+import { runAndReport } from './load-command.js';
 import { mixEntries, planOrders, stockNeeded } from './mix.js';
 import { commandLine, pidListeningOn, type NamedProcess } from './processes.js';
-import { summaryLines, writeLoadReport } from './report.js';
-import { runLoad, type LoadReport } from './run.js';
+import type { LoadReport } from './run.js';
 import { fetchAvailability, restock, shortfalls } from './stock.js';
 
 const portOf = (url: string, fallback: number) => Number(new URL(url).port || fallback);
@@ -65,14 +65,8 @@ function exitCode(report: LoadReport): number {
   return 0;
 }
 
-async function main() {
-  const config = loadConfig();
-  const options = parseLoadgenFlags(process.argv.slice(2), {
-    apiUrl: `http://${config.API_HOST}:${config.API_PORT}`,
-    natsUrl: config.NATS_URL,
-    temporalAddress: config.TEMPORAL_ADDRESS,
-    now: new Date(),
-  });
+async function main(argv: string[]): Promise<number> {
+  const options = parseLoadgenFlags(argv, loadgenDefaults(loadConfig()));
   await ensureStock(options);
   const soak = options.soak;
   let processes: NamedProcess[] = [];
@@ -81,37 +75,7 @@ async function main() {
     for (const p of processes)
       console.error(`loadgen: sampling ${p.name} (pid ${p.pid}: ${commandLine(p.pid) ?? '?'})`);
   }
-  const stop = new AbortController();
-  process.on('SIGINT', () => {
-    if (stop.signal.aborted) process.exit(130);
-    console.error('\nloadgen: stopping; draining what was sent (Ctrl-C again to quit at once)');
-    stop.abort();
-  });
-  const report = await runLoad({
-    apiUrl: options.apiUrl,
-    natsUrl: options.natsUrl,
-    rate: options.rate,
-    durationS: options.durationS,
-    mix: options.mix,
-    drainTimeoutS: options.drainTimeoutS,
-    requestTimeoutS: options.requestTimeoutS,
-    signal: stop.signal,
-    ...(soak
-      ? {
-          soak: {
-            sampler: (clock) => new MemorySampler(processes, soak.sampleEveryS * 1000, clock),
-            warmupS: soak.warmupS,
-            tolerancePct: soak.tolerancePct,
-          },
-        }
-      : {}),
-  });
-  const files = await writeLoadReport(report, options.outDir);
-  console.log(summaryLines(report, files).join('\n'));
-  process.exitCode = exitCode(report);
+  return exitCode(await runAndReport('loadgen', options, options, processes));
 }
 
-main().catch((error: unknown) => {
-  console.error(`loadgen: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(error instanceof FlagError ? 2 : 1);
-});
+runCommand(loadgenCommand, main);

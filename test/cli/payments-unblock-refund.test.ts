@@ -10,7 +10,7 @@ import type { NewCharge } from '../../src/activities/payments/store.js';
 import { serviceDatabaseFile } from '../../src/db/sqlite.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const command = join(root, 'src/workers/unblock-refund.ts');
+const command = join(root, 'src/cli/payments-unblock-refund.ts');
 
 let dataDir: string;
 
@@ -84,9 +84,9 @@ describe('payments:unblock-refund', () => {
     ['--order without a value', ['--order'], '--order: needs an order ID'],
     ['a blank order ID', ['--order', '  '], '--order: must be an order ID'],
     ['an unknown flag', ['--order', 'o-1', '--force'], '--force: unknown flag'],
-  ])('refuses %s with one line naming the flag', async (_what, args, message) => {
+  ])('refuses %s with one line naming the flag, exit code 2', async (_what, args, message) => {
     const run = await unblock(args);
-    expect(run.exitCode).toBe(1);
+    expect(run.exitCode).toBe(2);
     expect(run.stderr.split('\n')).toHaveLength(1);
     expect(run.stderr).toMatch(new RegExp(`^payments:unblock-refund: ${message}`));
   });
@@ -104,7 +104,7 @@ describe('payments:unblock-refund', () => {
     const scripts = (
       JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
     ).scripts;
-    expect(scripts['payments:unblock-refund']).toBe('node --import tsx src/workers/unblock-refund.ts');
+    expect(scripts['payments:unblock-refund']).toBe('node --import tsx src/cli/payments-unblock-refund.ts');
     const run = await execa('npm', ['run', '--silent', 'payments:unblock-refund', '--', '--order', 'o-npm'], {
       cwd: root,
       env: { DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },

@@ -63,33 +63,21 @@ const everydayItems = (n: number) => [
   { sku: everydaySkus[n % everydaySkus.length] ?? 'SKU-TSHIRT', quantity: 1 + (n % 2) },
 ];
 
+/** A scenario of one everyday line, paid with `token`. */
+const everyday = (name: string, expected: TerminalEvent, token: string, reservesStock: boolean): Scenario => ({
+  name,
+  expected,
+  reservesStock,
+  body: (n) => order(n, token, everydayItems(n)),
+});
+
 /** Every scenario the mixes draw from, by name. */
 export const scenarios = {
-  success: {
-    name: 'success',
-    expected: 'OrderCompleted',
-    reservesStock: true,
-    body: (n) => order(n, 'tok_ok', everydayItems(n)),
-  },
-  flaky: {
-    name: 'flaky',
-    expected: 'OrderCompleted',
-    reservesStock: true,
-    // The provider times out twice; Temporal's retries (1 s, then 2 s) get the charge through.
-    body: (n) => order(n, 'tok_flaky', everydayItems(n)),
-  },
-  declined: {
-    name: 'declined',
-    expected: 'OrderFailed',
-    reservesStock: false,
-    body: (n) => order(n, 'tok_declined', everydayItems(n)),
-  },
-  insufficientFunds: {
-    name: 'insufficientFunds',
-    expected: 'OrderFailed',
-    reservesStock: false,
-    body: (n) => order(n, 'tok_insufficient_funds', everydayItems(n)),
-  },
+  success: everyday('success', 'OrderCompleted', 'tok_ok', true),
+  // The provider times out twice; Temporal's retries (1 s, then 2 s) get the charge through.
+  flaky: everyday('flaky', 'OrderCompleted', 'tok_flaky', true),
+  declined: everyday('declined', 'OrderFailed', 'tok_declined', false),
+  insufficientFunds: everyday('insufficientFunds', 'OrderFailed', 'tok_insufficient_funds', false),
   outOfStock: {
     name: 'outOfStock',
     expected: 'OrderFailed',

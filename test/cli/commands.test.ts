@@ -1,0 +1,59 @@
+// Every command on the one parser, as an operator runs it: --help prints its usage, a bad flag is one line naming it and exit code 2.
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs a command file in its own process; nothing here reaches NATS, Temporal or a database. */
+const run = (file: string, args: string[]) =>
+  execa('node', ['--import', 'tsx', file, ...args], {
+    cwd: root,
+    env: { DATABASE_URL: '', LOG_LEVEL: 'silent' },
+    reject: false,
+  });
+
+describe('the operator commands', () => {
+  it.each([
+    [
+      'src/cli/events-redrive.ts',
+      'usage: npm run events:redrive -- [--consumer notifications|analytics|order-read-model]',
+    ],
+    ['src/cli/read-model-rebuild.ts', 'usage: npm run read-model:rebuild -- --model analytics|orders'],
+    ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
+  ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {
+    const result = await run(file, ['--help']);
+    expect(result.exitCode).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout.split('\n')[0]).toMatch(new RegExp(`^${usage.replace(/[|[\]]/g, '\\$&')}`));
+    expect(result.stdout).toMatch(/^ {2}--help +prints this$/m);
+  });
+
+  it.each([
+    [
+      'src/cli/events-redrive.ts',
+      ['--consumer', 'billing'],
+      'events:redrive: --consumer: must be one of notifications, analytics, order-read-model',
+    ],
+    [
+      'src/cli/events-redrive.ts',
+      ['--seq', '0'],
+      'events:redrive: --seq: must be a DLQ sequence number (a whole number from 1)',
+    ],
+    ['src/cli/read-model-rebuild.ts', [], 'read-model:rebuild: --model: is required (analytics or orders)'],
+    [
+      'src/cli/read-model-rebuild.ts',
+      ['--model', 'payments'],
+      'read-model:rebuild: --model: must be one of analytics, orders',
+    ],
+    ['bench/loadgen/cli.ts', ['--rate', 'fast'], 'loadgen: --rate: must be a number above 0 and at most 5000'],
+    ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
+    ['bench/bench.ts', ['--ramp', '8,4'], 'bench: --ramp: levels must increase'],
+  ])('%s %j is one line naming the flag, exit code 2', async (file, args, message) => {
+    const result = await run(file, args);
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.split('\n')).toHaveLength(1);
+    expect(result.stderr.startsWith(message)).toBe(true);
+  });
+});
