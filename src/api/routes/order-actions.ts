@@ -58,32 +58,28 @@ const responses = {
   ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE', 'UNAVAILABLE'),
 };
 
-function routeWithReason({ path, summary, description }: Action) {
-  return createRoute({
-    method: 'post',
-    path,
-    tags: ['order actions'],
-    summary,
-    description,
+/** What every action route shares: POST on the order, the action's words, the answers. */
+const actionRoute = ({ path, summary, description }: Action) => ({
+  method: 'post' as const,
+  path,
+  tags: ['order actions'],
+  summary,
+  description,
+  responses,
+});
+
+/** Cancel and reject also declare their optional `{ reason }` body. */
+const routeWithReason = (action: Action) =>
+  createRoute({
+    ...actionRoute(action),
     request: {
       params: OrderIdParamsSchema,
       body: { required: false, content: { 'application/json': { schema: ReasonBodySchema } } },
     },
-    responses,
   });
-}
 
-function routeWithoutBody({ path, summary, description }: Action) {
-  return createRoute({
-    method: 'post',
-    path,
-    tags: ['order actions'],
-    summary,
-    description,
-    request: { params: OrderIdParamsSchema },
-    responses,
-  });
-}
+const routeWithoutBody = (action: Action) =>
+  createRoute({ ...actionRoute(action), request: { params: OrderIdParamsSchema } });
 
 /**
  * Each action is a Workflow Update: its validator refuses what the order's state does not allow before

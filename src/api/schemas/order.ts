@@ -112,41 +112,35 @@ const CompensationRecordSchema = z.object({
   failure: FailureSchema.optional(),
 });
 
+/** The fields an order has wherever it is read from. */
+const orderFields = {
+  orderId: OrderIdSchema,
+  customerId: z.string().optional(),
+  status: StatusSchema,
+  items: z.array(PricedLineSchema),
+  total: MoneySchema.optional(),
+  failure: FailureSchema.optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  links: OrderLinksSchema,
+};
+
+/** One order in a list: what the order read model knows of it. */
+export const OrderSummarySchema = z.object(orderFields).openapi('OrderSummary');
+
 /**
  * One order. `source: workflow` is the live state (steps and compensations included); `read-model` is
  * what the events recorded, for orders whose workflow history has been removed.
  */
 export const OrderSchema = z
   .object({
-    orderId: OrderIdSchema,
-    customerId: z.string().optional(),
-    status: StatusSchema,
-    items: z.array(PricedLineSchema),
-    total: MoneySchema.optional(),
+    ...orderFields,
     shippingAddress: z.record(z.string(), z.string()).optional(),
     steps: z.array(StepRecordSchema).optional(),
     compensations: z.array(CompensationRecordSchema).optional(),
-    failure: FailureSchema.optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
     source: z.enum(['workflow', 'read-model']),
-    links: OrderLinksSchema,
   })
   .openapi('Order');
-
-export const OrderSummarySchema = z
-  .object({
-    orderId: OrderIdSchema,
-    customerId: z.string().optional(),
-    status: StatusSchema,
-    items: z.array(PricedLineSchema),
-    total: MoneySchema.optional(),
-    failure: FailureSchema.optional(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-    links: OrderLinksSchema,
-  })
-  .openapi('OrderSummary');
 
 export const OrderPageSchema = z
   .object({ orders: z.array(OrderSummarySchema), nextCursor: z.string().nullable() })
