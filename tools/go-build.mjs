@@ -50,10 +50,18 @@ function goEnv(build, extra = {}) {
  * @param {{ cwd?: string, env?: Record<string, string> }} [options]
  */
 function go(build, args, { cwd, env } = {}) {
-  const result = spawnSync('go', args, { cwd, env: goEnv(build, env), stdio: ['ignore', 'inherit', 'inherit'] });
+  // Go's "downloading" and "added" lines are noise when the build works; shown above the error when it does not.
+  const result = spawnSync('go', args, {
+    cwd,
+    env: goEnv(build, env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) {
+    process.stderr.write(`${result.stdout ?? ''}${result.stderr ?? ''}`);
     throw new ProvisionError(
-      `go ${args.join(' ')} failed (exit ${result.status}) building ${build.name} ${build.version}; ${build.hint}`,
+      `go ${args.join(' ')} failed (exit ${result.status}) building ${build.name} ${build.version} (its output is above); ${build.hint}`,
     );
   }
 }

@@ -14,7 +14,7 @@ const hint = 'or set SCHEMATHESIS_PATH to an `st` (schemathesis) executable';
 
 /**
  * The `st` launcher of the cached Schemathesis. A virtual environment's console scripts name the folder it was created
- * in, so the environment is built in a temporary folder and run through `python -m schemathesis.cli` by a launcher
+ * in, so the environment is built in a temporary folder and run through its python by a launcher
  * that finds the environment beside itself (the environment's own python works wherever the folder is moved).
  * @param {{ log?: (line: string) => void }} [options]
  */
@@ -53,7 +53,8 @@ export function resolveSchemathesis({ log = () => {} } = {}) {
       '#!/bin/sh',
       '# Runs Schemathesis from the virtual environment beside this script.',
       'dir=$(cd "$(dirname "$0")" && pwd)',
-      'exec "$dir/venv/bin/python" -m schemathesis.cli "$@"',
+      // The console script's own code, named `st` in usage and errors.
+      `exec "$dir/venv/bin/python" -c 'import sys; sys.argv[0] = "st"; from schemathesis.cli import schemathesis; sys.exit(schemathesis())' "$@"`,
       '',
     ].join('\n');
     writeFileSync(join(tmp, 'st'), script);
