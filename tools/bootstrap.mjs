@@ -1,11 +1,12 @@
-// Makes a fresh clone runnable: installs npm dependencies when missing or stale, then provisions the servers.
-// Both README commands (`npm run dev`, `npm test`) start with it; it is quick when everything is in place.
+// Makes a fresh clone runnable: installs npm dependencies when missing or stale, then provisions the servers a command
+// needs (`--for dev|test|cluster`, `--need <server>,...`; tools/needs.mjs has the table). Both README commands
+// (`npm run dev`, `npm test`) start with it; it is quick when everything is in place.
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { provisionPostgres } from './postgres.mjs';
-import { ProvisionError, cacheRoot, provisionServers } from './servers.mjs';
+import { parseBootstrapArgs, provision } from './needs.mjs';
+import { ProvisionError, cacheRoot } from './provision.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,20 +26,21 @@ function ensureDependencies() {
   const lock = join(repoRoot, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   log('installing npm dependencies (npm ci)...');
-  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (result.status !== 0) throw new ProvisionError(`npm ci failed (exit ${result.status}); see its output above`);
 }
 
 try {
   checkNode();
+  const wanted = parseBootstrapArgs(process.argv.slice(2));
   ensureDependencies();
-  const servers = provisionServers({ log });
+  const servers = provision(wanted, { log });
   log(`servers ready (cache: ${cacheRoot()})`);
-  log(`  temporal:    ${servers.temporalCli}`);
-  log(`  nats-server: ${servers.natsServer}`);
-  log(`  test server: ${servers.testServer ?? 'SDK download (Java or Maven missing)'}`);
-  const postgres = provisionPostgres({ log });
-  log(`  postgresql:  ${postgres ?? 'missing (only the PostgreSQL engine tests need it)'}`);
+  const width = Math.max(...servers.map(({ label }) => label.length)) + 1;
+  for (const { label, path } of servers) log(`  ${`${label}:`.padEnd(width)} ${path}`);
 } catch (error) {
   if (error instanceof ProvisionError) {
     log(`error: ${error.message}`);

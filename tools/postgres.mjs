@@ -2,9 +2,10 @@
 //
 // Plain JavaScript on purpose: bootstrap runs it before `npm ci`. The tests start their own throwaway server from
 // these binaries (test/support/postgres.ts); nothing here starts or configures a server.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { aptInstall, canAptInstall } from './debian.mjs';
 
 /** @param {string | undefined} dir */
 function hasServerBinaries(dir) {
@@ -43,14 +44,6 @@ export function resolvePostgresBinDir() {
   return hasServerBinaries(onPath) ? onPath : undefined;
 }
 
-/** @param {string[]} args */
-function aptGet(args) {
-  return spawnSync('apt-get', args, {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  }).status;
-}
-
 /**
  * Makes sure the PostgreSQL server binaries are there for the test suite: as root with apt-get available, installs
  * Debian's `postgresql` package when they are missing; otherwise says in one line what to install. Never fails the
@@ -61,16 +54,12 @@ function aptGet(args) {
 export function provisionPostgres({ log = () => {} } = {}) {
   const found = resolvePostgresBinDir();
   if (found) return found;
-  const root = process.getuid?.() === 0;
-  const apt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
-  if (!root || !apt) {
+  if (!canAptInstall()) {
     log(`warning: ${missingPostgresMessage}`);
     return undefined;
   }
   log('installing PostgreSQL for the engine tests (apt-get install postgresql)...');
-  const install = ['install', '-y', '--no-install-recommends', 'postgresql'];
-  // A fresh machine may have no package lists yet: update once and retry.
-  if (aptGet(install) !== 0 && (aptGet(['update']) !== 0 || aptGet(install) !== 0)) {
+  if (!aptInstall('postgresql')) {
     log(`warning: apt-get install postgresql failed; ${missingPostgresMessage}`);
     return undefined;
   }

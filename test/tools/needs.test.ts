@@ -1,0 +1,76 @@
+// The table of which command needs which server, and the bootstrap's `--for` / `--need` arguments.
+import { describe, expect, it } from 'vitest';
+import { needs, parseBootstrapArgs, servers } from '../../tools/needs.mjs';
+
+describe('what each command needs', () => {
+  it('gives dev and test the servers they have always had', () => {
+    expect(needs.dev).toEqual(['temporal-cli', 'nats-server']);
+    expect(needs.test).toEqual(['temporal-cli', 'nats-server', 'test-server', 'postgres']);
+  });
+
+  it('gives the cluster its own servers and no dev server', () => {
+    expect(needs.cluster).toEqual(
+      expect.arrayContaining([
+        'temporal-server',
+        'temporal-sql-tool',
+        'temporal-schema',
+        'temporal-ui-server',
+        'haproxy',
+        'nats-server',
+        'postgres',
+      ]),
+    );
+    expect(needs.cluster).not.toContain('temporal-cli');
+  });
+
+  it('names only servers the bootstrap knows', () => {
+    for (const list of Object.values(needs)) for (const name of list) expect(Object.keys(servers)).toContain(name);
+  });
+});
+
+describe('bootstrap arguments', () => {
+  it('provides what dev and test need together when told nothing', () => {
+    expect(parseBootstrapArgs([])).toEqual(['temporal-cli', 'nats-server', 'test-server', 'postgres']);
+  });
+
+  it('provides only what the named command needs', () => {
+    expect(parseBootstrapArgs(['--for', 'dev'])).toEqual(['temporal-cli', 'nats-server']);
+    expect(parseBootstrapArgs(['--for=cluster'])).toEqual([
+      'nats-server',
+      'postgres',
+      'temporal-server',
+      'temporal-sql-tool',
+      'temporal-schema',
+      'temporal-ui-server',
+      'haproxy',
+    ]);
+  });
+
+  it('combines commands and named servers, once each, in the table order', () => {
+    expect(parseBootstrapArgs(['--need', 'chromium,jaeger', '--for', 'dev,dev', '--need', 'nats-server'])).toEqual([
+      'temporal-cli',
+      'nats-server',
+      'jaeger',
+      'chromium',
+    ]);
+  });
+
+  it('refuses an unknown command, listing the known ones', () => {
+    expect(() => parseBootstrapArgs(['--for', 'prod'])).toThrow(
+      'unknown command "prod" for --for: one of dev, test, cluster',
+    );
+  });
+
+  it('refuses an unknown server, listing the known ones', () => {
+    expect(() => parseBootstrapArgs(['--need', 'jaeger,kafka'])).toThrow(
+      /^unknown server "kafka" for --need: one of temporal-cli, .*schemathesis$/,
+    );
+  });
+
+  it('refuses a stray argument or option with the usage', () => {
+    expect(() => parseBootstrapArgs(['dev'])).toThrow(
+      'unexpected argument "dev"; usage: bootstrap.mjs [--for dev|test|cluster]',
+    );
+    expect(() => parseBootstrapArgs(['--all'])).toThrow(/--all.*; usage: bootstrap\.mjs/);
+  });
+});
