@@ -1,5 +1,7 @@
 // The order mixes the load generator sends: scenarios built from the demo tokens, SKUs and countries, and what each should end as.
 
+import type { PlaceOrderBody } from '../../src/api/schemas/order.js';
+
 /** The three terminal events an order's saga ends with. */
 export const terminalEvents = ['OrderCompleted', 'OrderFailed', 'OrderCancelled'] as const;
 export type TerminalEvent = (typeof terminalEvents)[number];
@@ -7,12 +9,8 @@ export type TerminalEvent = (typeof terminalEvents)[number];
 /** What the load generator does right after the order is placed (201). */
 export type FollowUp = 'cancel' | 'approve';
 
-export interface PlaceOrderBody {
-  customerId: string;
-  items: { sku: string; quantity: number }[];
-  payment: { token: string };
-  shippingAddress: { name: string; line1: string; city: string; postalCode: string; country: string };
-}
+/** What the load generator POSTs: the API's own request body type, so the two cannot drift apart. */
+export type { PlaceOrderBody };
 
 export interface Scenario {
   name: string;

@@ -7,6 +7,8 @@ import { analyticsProjection } from '../read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../read-models/analytics/store.js';
 import { readModelLocations } from '../read-models/databases.js';
 import { readModelBaseDb } from '../read-models/generation.js';
+import type { ReadModelBaseTables } from '../read-models/generation.js';
+import type { Kysely } from 'kysely';
 import { orderProjection } from '../read-models/orders/projection.js';
 import { openOrderReadModel } from '../read-models/orders/store.js';
 import { rebuildReadModel } from '../read-models/rebuild.js';
@@ -30,27 +32,31 @@ const flagsSchema = z.object({
   }),
 });
 
+/** A model's store narrowed to what the rebuild writes: the shared read-model tables. */
+const baseOf = <DB extends ReadModelBaseTables>(s: { db: Kysely<DB>; close(): Promise<void> }) => ({
+  db: readModelBaseDb(s.db),
+  close: () => s.close(),
+});
+
 async function main(argv: string[]): Promise<void> {
   const { model } = parseFlags(argv, command.flags, flagsSchema);
   const config = loadConfig();
   const logger = createLogger('rebuild-read-model', config.LOG_LEVEL);
   const locations = readModelLocations(config);
-  const store =
-    model === 'analytics'
-      ? await openAnalyticsReadModel(locations.analytics).then((s) => ({
-          db: readModelBaseDb(s.db),
-          close: () => s.close(),
-        }))
-      : await openOrderReadModel(locations.orders).then((s) => ({
-          db: readModelBaseDb(s.db),
-          close: () => s.close(),
-        }));
+  const rebuildable = {
+    analytics: {
+      open: () => openAnalyticsReadModel(locations.analytics).then(baseOf),
+      projection: analyticsProjection,
+    },
+    orders: { open: () => openOrderReadModel(locations.orders).then(baseOf), projection: orderProjection },
+  }[model];
+  const store = await rebuildable.open();
   const nc = await connectToNats(config.NATS_URL, 'rebuild-read-model');
   try {
     const result = await rebuildReadModel({
       nc,
       db: store.db,
-      model: model === 'analytics' ? analyticsProjection : orderProjection,
+      model: rebuildable.projection,
       logger,
     });
     console.log(

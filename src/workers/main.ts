@@ -1,5 +1,6 @@
 // The process entry point for deployments: `npm start -- --role payments[,inventory...]` runs those roles here.
-import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { FlagError, parseFlags, runCommand, type CommandInfo } from '../cli/args.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../logger.js';
 import { createRoleContext } from './role-context.js';
@@ -8,18 +9,36 @@ import { startRoles, stopRoles } from './run-roles.js';
 import { exitOnSignals } from './shutdown.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 
+const command = {
+  name: 'order-saga',
+  usage: `npm start -- --role <${roleNames.join('|')}|all>[,<role>...]`,
+  summary: 'Runs the given roles in this process until SIGTERM or SIGINT (docs/scaling.md).',
+  flags: {
+    role: { type: 'string', multiple: true, value: 'a role name', help: 'a role to run, or several comma-separated' },
+  },
+} satisfies CommandInfo;
+
+const flagsSchema = z.object({ role: z.array(z.string()).optional() });
+
 function parseRoles(argv: string[]): RoleName[] {
-  const { values } = parseArgs({ args: argv, options: { role: { type: 'string', multiple: true } }, strict: true });
-  const requested = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
-  if (requested.length === 0) throw new Error(`--role is required: one or more of ${roleNames.join(', ')} (or "all")`);
+  const { role } = parseFlags(argv, command.flags, flagsSchema);
+  const requested = (role ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
+  if (requested.length === 0) {
+    throw new FlagError('--role', `--role: is required: one or more of ${roleNames.join(', ')} (or "all")`);
+  }
   if (requested.includes('all')) return [...roleNames];
   const unknown = requested.filter((r) => !(roleNames as readonly string[]).includes(r));
-  if (unknown.length > 0) throw new Error(`--role: unknown role ${unknown.join(', ')}; known: ${roleNames.join(', ')}`);
+  if (unknown.length > 0) {
+    throw new FlagError('--role', `--role: unknown role ${unknown.join(', ')}; known: ${roleNames.join(', ')}`);
+  }
   return requested as RoleName[];
 }
 
-async function main() {
-  const roles = parseRoles(process.argv.slice(2));
+async function main(argv: string[]): Promise<void> {
+  const roles = parseRoles(argv);
   const config = loadConfig();
   const logger = createLogger(roles.join('+'), config.LOG_LEVEL);
   const ctx = createRoleContext(config, logger, `order-saga:${roles.join('+')}`);
@@ -33,7 +52,4 @@ async function main() {
   logger.info({ roles }, 'running');
 }
 
-main().catch((error: unknown) => {
-  console.error(`order-saga: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runCommand(command, main);

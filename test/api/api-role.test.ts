@@ -9,7 +9,7 @@ import { oneAtATime } from '../../src/read-models/generation.js';
 import { freePort } from '../../src/servers/ports.js';
 import type { RunningRole } from '../../src/workers/role.js';
 import { apiRole } from '../../src/workers/roles/api.js';
-import { silentLogger, testConfig } from './support/api-fixture.js';
+import { testLogger, testConfig } from './support/api-fixture.js';
 import {
   MemoryAnalytics,
   MemoryEventHistory,
@@ -39,7 +39,7 @@ const startRole = (config: ReturnType<typeof testConfig>) =>
     }),
   )({
     config,
-    logger: silentLogger(),
+    logger: testLogger(),
     nats: () => Promise.reject(new Error('the API role does not use the shared connection in this test')),
     publisher: () => Promise.reject(new Error('the API publishes nothing')),
     exclusive: oneAtATime(),

@@ -13,7 +13,7 @@ import type { ReadModelLocations } from '../../src/read-models/databases.js';
 import { parseEnvelope } from '../../src/events/envelope.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
 import type { EventMeta } from '../../src/events/consumer/subscriber.js';
-import { countProcessed } from '../../src/events/consumer/inbox.js';
+import { countProcessed } from '../support/inbox.js';
 import { storeAndLogChannel } from '../../src/read-models/notifications/channel.js';
 import { NOTIFICATIONS_CONSUMER, notificationProjection } from '../../src/read-models/notifications/projection.js';
 import { openNotificationStore } from '../../src/read-models/notifications/store.js';
@@ -26,7 +26,7 @@ import { orderProjection } from '../../src/read-models/orders/projection.js';
 import { openOrderReadModel } from '../../src/read-models/orders/store.js';
 import type { StoredOrder } from '../../src/read-models/orders/store.js';
 import type { Notification } from '../../src/read-models/notifications/channel.js';
-import { completedOrderEvents, failedOrderEvents, silentLogger } from '../events/nats/fixtures.js';
+import { completedOrderEvents, failedOrderEvents, eventsLogger } from '../events/nats/fixtures.js';
 import { modelOf } from '../events/consumer/support.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -120,7 +120,7 @@ async function applyAndRead(locations: ReadModelLocations): Promise<ReadBack> {
   const analytics = track(await openAnalyticsReadModel(locations.analytics));
   const orders = track(await openOrderReadModel(locations.orders));
   const handlers = [
-    notificationProjection(notifications.db, storeAndLogChannel(silentLogger)),
+    notificationProjection(notifications.db, storeAndLogChannel(eventsLogger)),
     liveReadModelHandler(readModelBaseDb(analytics.db), analyticsProjection),
     liveReadModelHandler(readModelBaseDb(orders.db), orderProjection),
   ];

@@ -14,7 +14,7 @@ import {
   completedOrderEvents,
   failedOrderEvents,
   newOrderId,
-  silentLogger,
+  eventsLogger,
   startEventsServer,
   testSettings,
 } from '../events/nats/fixtures.js';
@@ -52,7 +52,7 @@ beforeAll(async () => {
     nc: events.nc,
     locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
   publisher = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });
   const start = new Date('2026-02-01T08:00:00Z');
@@ -88,13 +88,13 @@ describe('read model rebuild', () => {
         nc: events.nc,
         db: readModelBaseDb(analytics.db),
         model: analyticsProjection,
-        logger: silentLogger,
+        logger: eventsLogger,
       });
       await rebuildReadModel({
         nc: events.nc,
         db: readModelBaseDb(orders.db),
         model: orderProjection,
-        logger: silentLogger,
+        logger: eventsLogger,
       });
       expect(modelOf(await analytics.summary())).toEqual(modelOf(await live.analytics.summary()));
       expect(await allOrders(orders)).toEqual(await allOrders(live.orders));
@@ -114,7 +114,7 @@ describe('read model rebuild', () => {
       nc: events.nc,
       db: readModelBaseDb(live.analytics.db),
       model: analyticsProjection,
-      logger: silentLogger,
+      logger: eventsLogger,
     });
     await publishing;
     await drained();

@@ -3,15 +3,10 @@ import { existsSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import type { InventoryTables } from '../../activities/inventory/tables.js';
 import { openDatabase, resolveLocation } from '../../db/database.js';
+import { isMissingTableError } from '../../db/errors.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import { ApiError } from '../errors.js';
 import type { CatalogueProduct, ProductCatalogue } from '../ports/product-catalogue.js';
-
-/** SQLite's and PostgreSQL's (42P01) answers when the inventory service has not created its tables yet. */
-function isMissingTable(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  return (error as { code?: unknown }).code === '42P01' || /no such table/i.test(error.message);
-}
 
 /** The API cannot reach a PostgreSQL server (down, restarting, not resolvable). */
 function isUnreachable(error: unknown): boolean {
@@ -45,7 +40,7 @@ export class InventoryProductCatalogue implements ProductCatalogue {
         .orderBy('sku')
         .execute();
     } catch (error) {
-      if (isMissingTable(error)) throw notStarted();
+      if (isMissingTableError(error)) throw notStarted();
       if (isUnreachable(error)) {
         throw new ApiError(
           'UNAVAILABLE',

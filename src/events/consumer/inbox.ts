@@ -1,7 +1,6 @@
 // Claims an event in the inbox inside the caller's transaction: the first claim wins, every later one is a no-op.
 import type { Kysely } from 'kysely';
 import type { ParsedEvent } from '../envelope.js';
-import { bookkeepingDb } from './bookkeeping.js';
 import type { BookkeepingTables } from './bookkeeping.js';
 
 /**
@@ -28,14 +27,4 @@ export async function claimEvent(
     .onConflict((oc) => oc.columns(['scope', 'event_id']).doNothing())
     .executeTakeFirst();
   return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
-}
-
-/** How many events a scope has taken effect for (tests and the rebuild's report). */
-export async function countProcessed<DB extends BookkeepingTables>(db: Kysely<DB>, scope: string): Promise<number> {
-  const row = await bookkeepingDb(db)
-    .selectFrom('processed_events')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('scope', '=', scope)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
 }

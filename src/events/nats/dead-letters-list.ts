@@ -1,4 +1,4 @@
-// Lists the dead letters without changing anything (operators, tests, the re-drive's dry run).
+// Lists the dead letters without changing anything: what an operator's view of the dead-letter queue reads.
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { DeadLetter } from './dead-letters.js';
 import { redriveDeadLetters } from './redrive.js';

@@ -8,7 +8,7 @@ import type { AnalyticsTables } from './tables.js';
 
 /**
  * Everything the analytics model keeps, from one snapshot of its live generation; the API's summary
- * (`AnalyticsFigures`, src/api/ports/analytics-reader.ts) is drawn from it.
+ * (`AnalyticsSummary`, src/api/ports/analytics-reader.ts) is drawn from it.
  */
 export interface AnalyticsFigures {
   /** Events projected, per event name. */

@@ -13,7 +13,7 @@ import {
   completedOrderEvents,
   failedOrderEvents,
   newOrderId,
-  silentLogger,
+  eventsLogger,
   startEventsServer,
   testSettings,
 } from '../../events/nats/fixtures.js';
@@ -37,13 +37,13 @@ beforeAll(async () => {
     nc: events.nc,
     locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
   notifications = await startNotificationsService({
     nc: events.nc,
     location: { filename: dir.file('notifications') },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
   ports = await openEventReadPorts({ config: { DATA_DIR: dir.path }, nc: events.nc });
   const publisher = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });

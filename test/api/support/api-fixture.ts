@@ -1,12 +1,11 @@
 // Builds the API for a test: real config and Temporal client, read ports the test chooses, silent logs.
+import { testLogger } from '../../support/logger.js';
 import { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
 import { createApp } from '../../../src/api/app.js';
 import type { AppDeps } from '../../../src/api/deps.js';
 import { loadConfig } from '../../../src/config/env.js';
 import type { Config } from '../../../src/config/env.js';
-import { createLogger } from '../../../src/logger.js';
-import type { Logger } from '../../../src/logger.js';
 import { TaskQueues } from '../../../src/shared/task-queues.js';
 import { newOrder } from '../../support/order-workflows.js';
 import {
@@ -25,13 +24,10 @@ export interface TestApi {
   analytics: MemoryAnalytics;
 }
 
-/** A logger that writes nothing. */
-export function silentLogger(): Logger {
-  return createLogger('api-test', 'silent');
-}
+export { testLogger };
 
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', TEMPORAL_UI_URL: 'http://temporal-ui.test:8233', ...overrides });
+  return loadConfig({ TEMPORAL_UI_URL: 'http://temporal-ui.test:8233', ...overrides });
 }
 
 /** A client on the suite's dev server (lazy: nothing is dialled until a route needs Temporal). */
@@ -51,7 +47,7 @@ export function buildTestApi(
   const analytics = new MemoryAnalytics();
   const deps: AppDeps = {
     config: testConfig({ TEMPORAL_NAMESPACE: client.options.namespace, ...config }),
-    logger: silentLogger(),
+    logger: testLogger(),
     temporal: client,
     taskQueue: TaskQueues.orders,
     orders: readModel,

@@ -2,14 +2,14 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamEventPublisher } from '../../../src/events/nats/jetstream-publisher.js';
-import { countProcessed } from '../../../src/events/consumer/inbox.js';
+import { countProcessed } from '../../support/inbox.js';
 import { NOTIFICATIONS_CONSUMER } from '../../../src/read-models/notifications/projection.js';
 import { startNotificationsService } from '../../../src/read-models/notifications/subscription.js';
 import type { NotificationStore } from '../../../src/read-models/notifications/store.js';
 import type { ReadModelService } from '../../../src/read-models/service.js';
 import { ANALYTICS_CONSUMER } from '../../../src/read-models/analytics/projection.js';
 import { ORDER_READ_MODEL_CONSUMER } from '../../../src/read-models/orders/projection.js';
-import { completedOrderEvents, newOrderId, silentLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
+import { completedOrderEvents, newOrderId, eventsLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
 import type { EventsServer } from '../nats/fixtures.js';
 import { publishAll, startReadModels, tempDir, waitForDrained } from './support.js';
 import type { ReadModels, TempDir } from './support.js';
@@ -36,7 +36,7 @@ beforeAll(async () => {
           orders: { filename: dir.file('order-read-model') },
         },
         settings,
-        logger: silentLogger,
+        logger: eventsLogger,
       }),
     );
     notifications.push(
@@ -44,7 +44,7 @@ beforeAll(async () => {
         nc,
         location: { filename: dir.file('notifications') },
         settings,
-        logger: silentLogger,
+        logger: eventsLogger,
       }),
     );
   }

@@ -12,7 +12,7 @@ import { startNotificationsService } from '../../../src/read-models/notification
 import type { NotificationStore } from '../../../src/read-models/notifications/store.js';
 import type { ReadModelService } from '../../../src/read-models/service.js';
 import { waitFor } from '../../support/wait-for.js';
-import { completedOrderEvents, newOrderId, silentLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
+import { completedOrderEvents, newOrderId, eventsLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
 import type { EventsServer } from '../nats/fixtures.js';
 import { publishAll, startReadModels, tempDir, waitForDrained } from './support.js';
 import type { ReadModels, TempDir } from './support.js';
@@ -29,7 +29,7 @@ const broken = new Set<string>();
 beforeAll(async () => {
   events = await startEventsServer();
   dir = await tempDir();
-  const store = storeAndLogChannel(silentLogger);
+  const store = storeAndLogChannel(eventsLogger);
   const flaky: NotificationChannel = {
     async deliver(notification, trx) {
       if (broken.has(notification.customerId)) throw new Error(`mail relay refused ${notification.customerId}`);
@@ -40,14 +40,14 @@ beforeAll(async () => {
     nc: events.nc,
     location: { filename: dir.file('notifications') },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
     channel: flaky,
   });
   analytics = await startReadModels({
     nc: await events.connect('analytics'),
     locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
 });
 

@@ -3,7 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventMeta } from '../../../src/events/consumer/subscriber.js';
 import { EventOutOfOrderError } from '../../../src/events/consumer/errors.js';
-import { countProcessed } from '../../../src/events/consumer/inbox.js';
+import { countProcessed } from '../../support/inbox.js';
 import { storeAndLogChannel } from '../../../src/read-models/notifications/channel.js';
 import { notificationProjection, NOTIFICATIONS_CONSUMER } from '../../../src/read-models/notifications/projection.js';
 import { startNotificationsService } from '../../../src/read-models/notifications/subscription.js';
@@ -22,7 +22,7 @@ import {
   completedOrderEvents,
   failedOrderEvents,
   newOrderId,
-  silentLogger,
+  eventsLogger,
   startEventsServer,
   testSettings,
 } from '../nats/fixtures.js';
@@ -56,13 +56,13 @@ describe('through NATS', () => {
       nc: events.nc,
       locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
       settings: testSettings,
-      logger: silentLogger,
+      logger: eventsLogger,
     });
     notifications = await startNotificationsService({
       nc: events.nc,
       location: { filename: dir.file('notifications') },
       settings: testSettings,
-      logger: silentLogger,
+      logger: eventsLogger,
     });
   });
 
@@ -114,7 +114,7 @@ describe('handlers called again with the same event (redelivery)', () => {
       const handlers = [
         liveReadModelHandler(readModelBaseDb(analytics.db), analyticsProjection),
         liveReadModelHandler(readModelBaseDb(orders.db), orderProjection),
-        notificationProjection(store.db, storeAndLogChannel(silentLogger)),
+        notificationProjection(store.db, storeAndLogChannel(eventsLogger)),
       ];
       const orderId = newOrderId('redeliver');
       const envelopes = failedOrderEvents(orderId, 'cus-r');
@@ -185,7 +185,7 @@ describe('handlers called again with the same event (redelivery)', () => {
   it('retry a shipment notification that arrives before the order is known', async () => {
     const store = await openNotificationStore({ filename: dir.file('early-notifications') });
     try {
-      const handler = notificationProjection(store.db, storeAndLogChannel(silentLogger));
+      const handler = notificationProjection(store.db, storeAndLogChannel(eventsLogger));
       const orderId = newOrderId('early');
       const [created, , , shipped] = completedOrderEvents(orderId, 'cus-e');
       await expect(handler.handle(parseEnvelope(shipped!), metaAt(4))).rejects.toBeInstanceOf(EventOutOfOrderError);

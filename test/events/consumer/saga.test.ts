@@ -13,7 +13,7 @@ import { newOrder, startOrder } from '../../support/order-workflows.js';
 import { startSagaHarness } from '../../support/saga-harness.js';
 import type { SagaHarness } from '../../support/saga-harness.js';
 import { createTimeSkippingEnv } from '../../support/time-skipping.js';
-import { orderSubjects, silentLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
+import { orderSubjects, eventsLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
 import type { EventsServer } from '../nats/fixtures.js';
 import { startReadModels, tempDir, waitForDrained } from './support.js';
 import type { ReadModels, TempDir } from './support.js';
@@ -42,13 +42,13 @@ beforeAll(async () => {
     nc: await events.connect('analytics'),
     locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
   notifications = await startNotificationsService({
     nc: await events.connect('notifications'),
     location: { filename: dir.file('notifications') },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
 });
 

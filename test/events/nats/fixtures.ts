@@ -1,10 +1,10 @@
 // Test fixtures for the event tests: a private nats-server with the topology applied, fast settings, sample events.
+import { testLogger } from '../../support/logger.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { pino } from 'pino';
 import { eventSubject } from '../../../src/events/catalogue.js';
 import type { EventData, EventName } from '../../../src/events/catalogue.js';
 import { buildEnvelope, parseEnvelope } from '../../../src/events/envelope.js';
@@ -29,7 +29,8 @@ export const testSettings: EventSettings = {
   fetchBatch: 4,
 };
 
-export const silentLogger: Logger = pino({ level: 'silent' });
+/** The code under test logs at LOG_LEVEL (errors only unless set): see test/support/logger.ts. */
+export const eventsLogger: Logger = testLogger('events-test');
 
 /**
  * A nats-server of the test file's own, so the fixed stream names (ORDERS...) cannot collide with another
