@@ -1,6 +1,12 @@
 // Turns whatever an activity threw into the code, message and attempts the order records, and says if it was a business refusal.
-import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, TemporalFailure, TimeoutFailure, isCancellation } from '@temporalio/workflow';
+import { RetryState, defaultFailureConverter, defaultPayloadConverter } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TemporalFailure,
+  TimeoutFailure,
+  isCancellation,
+} from '@temporalio/workflow';
 import { FailureTypes } from '../shared/failure-types.js';
 
 export interface FailureSummary {
@@ -31,7 +37,8 @@ export function summarizeFailure(error: unknown): FailureSummary {
     return { code: type, message: cause.message, business: businessTypes.has(type), ...counted };
   }
   if (cause instanceof TimeoutFailure) {
-    const last = cause.cause === undefined ? '' : `; the last attempt failed with: ${cause.cause.message}`;
+    const before = attemptBefore(cause);
+    const last = before === undefined ? '' : `; the last attempt failed with: ${before.message}`;
     return {
       code: 'STEP_TIMED_OUT',
       message: `The step timed out (${cause.timeoutType})${last}`,
@@ -57,9 +64,21 @@ export function summarizeFailure(error: unknown): FailureSummary {
 function attemptsOf(failure: unknown): number | undefined {
   if (failure instanceof ApplicationFailure) return attemptsFromDetails(failure.details);
   if (failure instanceof TimeoutFailure && failure.timeoutType === 'SCHEDULE_TO_CLOSE') {
-    return failure.cause === undefined ? 1 : (attemptsOf(failure.cause) ?? 1) + 1;
+    const before = attemptBefore(failure);
+    return before === undefined ? 1 : (attemptsOf(before) ?? 1) + 1;
   }
   return undefined;
+}
+
+/**
+ * The failure of the attempt before a timeout, which the server sends as the TimeoutFailure's cause. The SDK's
+ * failure converter does not decode a timeout's cause (1.24 builds TimeoutFailure without one) but keeps the failure
+ * as received, so it is decoded here, with the default converters the workers use.
+ */
+function attemptBefore(timeout: TimeoutFailure): Error | undefined {
+  if (timeout.cause !== undefined) return timeout.cause;
+  const raw = timeout.failure?.cause;
+  return raw ? defaultFailureConverter.failureToError(raw, defaultPayloadConverter) : undefined;
 }
 
 /** Activities may put `{ attempts }` first in the failure's details; anything else is ignored. */
@@ -93,7 +112,7 @@ export function summarizeCompensationFailure(error: unknown): { code: string; me
   const { code, message } = summarizeFailure(error);
   if (!escalatedCompensation(error)) return { code, message };
   const cause = error instanceof TemporalFailure ? error.cause : undefined;
-  const last = cause instanceof TimeoutFailure ? cause.cause : cause;
+  const last = cause instanceof TimeoutFailure ? attemptBefore(cause) : cause;
   const reason = last === undefined ? message : `${last.message}`;
   return {
     code: compensationEscalatedCode,
