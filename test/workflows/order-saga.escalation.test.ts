@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { retryCompensationsUpdate } from '../../src/workflows/definitions.js';
 import type { OrderHandle } from '../support/order-workflows.js';
 import { eventNames, newOrder, startOrder, testSettings, waitForState } from '../support/order-workflows.js';
+import { recordHistory } from '../support/histories.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
 import { expectStockSettled } from '../support/stock.js';
@@ -105,6 +106,7 @@ describe('escalation of a compensation that keeps failing', () => {
       'OrderFailed',
     ]);
     await expectStockSettled(harness.stores);
+    await recordHistory('compensation-escalated-reminded-retried', handle);
   });
 
   it('keeps retrying without end for a run whose input has no window (started before the setting existed)', async () => {

@@ -2,6 +2,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlaceOrderInput } from '../../src/shared/order.js';
+import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder } from '../support/order-workflows.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
@@ -36,17 +37,20 @@ async function factsOf(orderId: string) {
  * Completes `first`, then starts a second run under the same order ID with `second` (what a client reusing an
  * Idempotency-Key after the retention gets past an API that no longer knows the order) and returns its result.
  */
-async function reuseOrderId(first: PlaceOrderInput, second: PlaceOrderInput) {
+async function reuseOrderId(first: PlaceOrderInput, second: PlaceOrderInput, history: string) {
   expect((await (await startOrder(env.client, first)).result()).status).toBe('COMPLETED');
   const before = await factsOf(first.orderId);
-  const result = await (await startOrder(env.client, second)).result();
+  const handle = await startOrder(env.client, second);
+  const result = await handle.result();
+  await recordHistory(history, handle);
   return { before, result };
 }
 
 describe('orderSaga with another request’s rows under its order ID', () => {
   it('fails at the charge of another amount with IdempotencyMismatch, and nothing moves', async () => {
     const first = newOrder();
-    const { before, result } = await reuseOrderId(first, { ...first, items: [{ sku: 'SKU-TSHIRT', quantity: 3 }] });
+    const other = { ...first, items: [{ sku: 'SKU-TSHIRT', quantity: 3 }] };
+    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-charge');
 
     expect(result.status).toBe('FAILED');
     expect(result.failure?.code).toBe('IdempotencyMismatch');
@@ -59,7 +63,8 @@ describe('orderSaga with another request’s rows under its order ID', () => {
   it('fails at the reservation of other lines, undoing none of the other order’s steps (its charge stays)', async () => {
     // Two mugs and one poster cost the same, so the charge replays and the reservation is the first to differ.
     const first = newOrder({ items: [{ sku: 'SKU-MUG', quantity: 2 }] });
-    const { before, result } = await reuseOrderId(first, { ...first, items: [{ sku: 'SKU-SOLDOUT', quantity: 1 }] });
+    const other = { ...first, items: [{ sku: 'SKU-SOLDOUT', quantity: 1 }] };
+    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-reservation');
 
     expect(result.status).toBe('FAILED');
     expect(result.failure?.code).toBe('IdempotencyMismatch');
@@ -78,7 +83,8 @@ describe('orderSaga with another request’s rows under its order ID', () => {
   it('fails at the shipment to another address, leaving the other order shipped and paid', async () => {
     const first = newOrder();
     const elsewhere = { ...first.shippingAddress, line1: 'Damrak 99' };
-    const { before, result } = await reuseOrderId(first, { ...first, shippingAddress: elsewhere });
+    const other = { ...first, shippingAddress: elsewhere };
+    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-shipment');
 
     expect(result.status).toBe('FAILED');
     expect(result.failure?.code).toBe('IdempotencyMismatch');
@@ -96,7 +102,9 @@ describe('a step that runs out of time', () => {
   it('reports the attempts Temporal made, not the first one', async () => {
     // The provider never answers: chargePayment fails transiently until its 5-minute deadline (skipped) passes.
     const order = newOrder({ payment: { token: 'tok_unavailable' } });
-    const result = await (await startOrder(env.client, order)).result();
+    const handle = await startOrder(env.client, order);
+    const result = await handle.result();
+    await recordHistory('step-timed-out', handle);
 
     expect(result.status).toBe('FAILED');
     const charge = result.steps.find((s) => s.name === 'chargePayment');

@@ -8,6 +8,7 @@ import { orderWorkflowId } from '../../src/shared/order.js';
 import type { OrderState } from '../../src/shared/order-state.js';
 import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { createTestNamespace } from '../api/support/dev-namespace.js';
+import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder } from '../support/order-workflows.js';
 import { startSagaWorkers } from '../support/saga-harness.js';
 import type { SagaWorkers } from '../support/saga-harness.js';
@@ -84,6 +85,7 @@ describe('orderSaga reset after its compensation', () => {
     const runId = await resetToFirstWorkflowTask(workflowId, firstRunId);
     expect(runId).not.toBe(firstRunId);
     const again = await resultOf(workflowId, runId);
+    await recordHistory('reset-after-compensation', client.workflow.getHandle(workflowId, runId));
 
     expect(again.status).toBe('FAILED');
     expect(again.failure?.code).toBe('StepAlreadyCompensated');
