@@ -1,6 +1,6 @@
 // The base of every service's business errors, and their translation into Temporal failures.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, TemporalFailure } from '@temporalio/common';
 import { InvalidEventError } from '../events/envelope.js';
 import type { FailureType } from '../shared/failure-types.js';
 
@@ -23,8 +23,11 @@ export abstract class BusinessError extends Error {
 
 /**
  * Maps an error leaving an activity: business errors and malformed events (a bug, so retrying is
- * pointless) become non-retryable failures; anything else passes through and Temporal retries it.
- * The first detail always carries `attempts`, which the workflow shows in the order's step record.
+ * pointless) become non-retryable failures; any other error becomes the retryable failure the SDK would make of
+ * it (same type, message, cause and stack), and Temporal retries it. The first detail always carries `attempts`,
+ * which the workflow shows in the order's step record: a step that gives up after its deadline reports the failure
+ * of its last attempt, so a transient failure must say which attempt it was too. Temporal's own failures
+ * (cancellation) pass through untouched.
  */
 export function toActivityFailure(error: unknown, attempts: number): unknown {
   if (error instanceof BusinessError) {
@@ -43,7 +46,16 @@ export function toActivityFailure(error: unknown, attempts: number): unknown {
       details: [{ attempts }],
     });
   }
-  return error;
+  if (error instanceof TemporalFailure || !(error instanceof Error)) return error;
+  const failure = ApplicationFailure.create({
+    type: error.constructor.name,
+    message: error.message,
+    nonRetryable: false,
+    details: [{ attempts }],
+    ...(error.cause instanceof Error ? { cause: error.cause } : {}),
+  });
+  failure.stack = error.stack ?? '';
+  return failure;
 }
 
 /** Runs an activity body with {@link toActivityFailure} applied to whatever it throws. */

@@ -53,9 +53,15 @@ export function createApp(deps: AppDeps) {
   const workflows = new OrderWorkflows({
     client: deps.temporal,
     taskQueue: deps.taskQueue,
-    settings: { approvalThreshold: deps.config.APPROVAL_THRESHOLD, approvalTimeout: deps.config.APPROVAL_TIMEOUT },
+    settings: {
+      approvalThreshold: deps.config.APPROVAL_THRESHOLD,
+      approvalTimeout: deps.config.APPROVAL_TIMEOUT,
+      compensationEscalateAfter: deps.config.COMPENSATION_ESCALATE_AFTER,
+      compensationReminderInterval: deps.config.COMPENSATION_REMINDER_INTERVAL,
+    },
     updateTimeoutMs: deps.config.API_UPDATE_TIMEOUT_MS,
     queryTimeoutMs: deps.config.API_QUERY_TIMEOUT_MS,
+    knownOrder: async (orderId) => (await deps.orders.getOrder(orderId)) !== undefined,
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -260,6 +260,19 @@ export const envSchema = z.object({
       'order’s workflow by the API.',
     roles: ['api'],
   }),
+  COMPENSATION_ESCALATE_AFTER: duration.default('1h').meta({
+    description:
+      'How long a compensation (refund, release, shipment cancellation) may keep failing with transient errors ' +
+      'before the order is parked in `COMPENSATION_FAILED` with a `CompensationFailed` event for an operator, who ' +
+      'retries it for another such window; passed to each new order’s workflow by the API.',
+    roles: ['api'],
+  }),
+  COMPENSATION_REMINDER_INTERVAL: duration.default('4h').meta({
+    description:
+      'How often an order parked in `COMPENSATION_FAILED` sends a `CompensationReminder` event until an operator ' +
+      'retries its compensations; passed to each new order’s workflow by the API.',
+    roles: ['api'],
+  }),
   SHIPPING_COUNTRIES: csv
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'two-letter upper-case country codes')).min(1))
     .default(['NL', 'DE', 'BE', 'FR', 'GB', 'US'])

@@ -49,6 +49,12 @@ export const eventCatalogue = {
   OrderFailed: { version: 1, producer: 'orders', schema: failedOrderEvent },
   OrderCancelled: { version: 1, producer: 'orders', schema: orderEvent },
   CompensationFailed: { version: 1, producer: 'orders', schema: failedOrderEvent },
+  /** Sent by a parked order (COMPENSATION_FAILED) every reminder interval until an operator resolves it. */
+  CompensationReminder: {
+    version: 1,
+    producer: 'orders',
+    schema: failedOrderEvent.extend({ reminder: z.number().int().positive(), parkedAt: z.iso.datetime() }),
+  },
   PaymentProcessed: { version: 1, producer: 'payments', schema: payment },
   PaymentFailed: { version: 1, producer: 'payments', schema: payment.extend({ reason }) },
   PaymentRefunded: { version: 1, producer: 'payments', schema: payment },

@@ -14,6 +14,7 @@ export function statusOfEvent(event: ParsedEvent): OrderStatus | undefined {
     case 'OrderFailed':
     case 'OrderCancelled':
     case 'CompensationFailed':
+    case 'CompensationReminder':
       return event.envelope.data.status;
     case 'PaymentProcessed':
       return 'PAYMENT_CAPTURED';

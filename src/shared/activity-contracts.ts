@@ -90,7 +90,13 @@ export interface ShippingActivities {
 }
 
 /** Order-level events have no service store behind them; the order worker publishes them. */
-export type OrderEventName = 'OrderCreated' | 'OrderCompleted' | 'OrderFailed' | 'OrderCancelled' | 'CompensationFailed';
+export type OrderEventName =
+  | 'OrderCreated'
+  | 'OrderCompleted'
+  | 'OrderFailed'
+  | 'OrderCancelled'
+  | 'CompensationFailed'
+  | 'CompensationReminder';
 
 export interface PublishOrderEventInput {
   name: OrderEventName;
@@ -102,6 +108,10 @@ export interface PublishOrderEventInput {
   total?: Money;
   lines?: PricedLine[];
   reason?: { code: string; message: string };
+  /** A CompensationReminder's number within its parking (1, 2...). */
+  reminder?: number;
+  /** A CompensationReminder's parking: when the order moved to COMPENSATION_FAILED. */
+  parkedAt?: string;
 }
 
 export interface OrderActivities {

@@ -12,9 +12,15 @@ export const FailureTypes = {
   AddressRejected: 'AddressRejected',
   /**
    * A forward step (charge, reserve, ship) found its idempotency key taken by the tombstone its compensation
-   * left after finding nothing to undo: the step must not take effect any more, late or retried.
+   * left after finding nothing to undo, or by a row its compensation undid (refunded, released, cancelled): the step
+   * must not take effect any more, late, retried or in a new run of the order.
    */
   StepAlreadyCompensated: 'StepAlreadyCompensated',
+  /**
+   * A forward step found its idempotency key holding a row stored for different input (another amount, other lines,
+   * another address): the key names another request, so the step does nothing.
+   */
+  IdempotencyMismatch: 'IdempotencyMismatch',
 } as const;
 
 export type FailureType = (typeof FailureTypes)[keyof typeof FailureTypes];

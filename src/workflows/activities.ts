@@ -62,7 +62,27 @@ const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQu
 export const steps = { priceOrder, chargePayment, reserveInventory, createShipment };
 
 /** Undo actions: a failure that survives the retries means an operator is needed. */
-export const compensations = { refundPayment, releaseInventory, cancelShipment };
+export const compensations: Compensations = { refundPayment, releaseInventory, cancelShipment };
+
+/** The undo actions as the saga calls them, whatever options they were proxied with. */
+export type Compensations = Pick<PaymentActivities, 'refundPayment'> &
+  Pick<InventoryActivities, 'releaseInventory'> &
+  Pick<ShippingActivities, 'cancelShipment'>;
+
+/**
+ * The undo actions with a deadline: retried like `mustHappen` ones, but only for `escalateAfter` in all, after which
+ * Temporal gives up (retry state TIMEOUT) and the saga parks the order for an operator instead of retrying unseen.
+ */
+export function escalatingCompensations(escalateAfter: Duration): Compensations {
+  const within = (taskQueue: TaskQueue): ActivityOptions => ({
+    ...mustHappen(taskQueue),
+    scheduleToCloseTimeout: escalateAfter,
+  });
+  const { releaseInventory } = proxyActivities<InventoryActivities>(within(TaskQueues.inventory));
+  const { refundPayment } = proxyActivities<PaymentActivities>(within(TaskQueues.payments));
+  const { cancelShipment } = proxyActivities<ShippingActivities>(within(TaskQueues.shipping));
+  return { refundPayment, releaseInventory, cancelShipment };
+}
 
 /** After shipping there is no way back, so committing the reservation is retried like a compensation. */
 export { commitReservation, publishOrderEvent };

@@ -5,22 +5,30 @@ import type { OrderRecord } from './order-record.js';
 
 /**
  * `step` doubles as the event's idempotency key within the workflow, so a retried publish is deduplicated;
- * events that can happen more than once (CompensationFailed after an operator retry) pass a round number.
+ * events that can happen more than once (CompensationFailed after an operator retry) pass a round number, and a
+ * CompensationReminder its number within the round too.
  */
 export async function publishEvent(
   record: OrderRecord,
   name: OrderEventName,
-  options: { reason?: { code: string; message: string }; round?: number } = {},
+  options: {
+    reason?: { code: string; message: string };
+    round?: number;
+    reminder?: { count: number; parkedAt: string };
+  } = {},
 ): Promise<void> {
   const { orderId, customerId, status, total, lines } = record.view;
+  const { round, reminder } = options;
+  const occurrence = [round, reminder?.count].filter((n) => n !== undefined);
   await publishOrderEvent({
     name,
-    step: options.round === undefined ? name : `${name}-${options.round}`,
+    step: [name, ...occurrence].join('-'),
     orderId,
     customerId,
     status,
     ...(total === undefined ? {} : { total }),
     ...(name === 'OrderCreated' ? { lines } : {}),
     ...(options.reason === undefined ? {} : { reason: options.reason }),
+    ...(reminder === undefined ? {} : { reminder: reminder.count, parkedAt: reminder.parkedAt }),
   });
 }

@@ -7,7 +7,7 @@ import { OrderTransitions } from '../shared/order-status.js';
 import type { OrderStatus } from '../shared/order-status.js';
 import { CustomerIdAttribute, OrderStatusAttribute, OrderTotalAttribute } from '../shared/search-attributes.js';
 import type { CompensationObserver } from './saga.js';
-import { summarizeFailure } from './failures.js';
+import { summarizeCompensationFailure } from './failures.js';
 import type { FailureSummary } from './failures.js';
 
 /** Workflow time: `Date.now()` is replay-safe inside the workflow sandbox. */
@@ -115,7 +115,7 @@ export class OrderRecord implements CompensationObserver {
     const record = this.runningCompensation(name);
     record.outcome = 'failed';
     record.finishedAt = now();
-    record.failure = failureOf(error);
+    record.failure = summarizeCompensationFailure(error);
     this.touch();
   }
 
@@ -128,9 +128,4 @@ export class OrderRecord implements CompensationObserver {
   private touch(): void {
     this.state.updatedAt = now();
   }
-}
-
-function failureOf(error: unknown): { code: string; message: string } {
-  const { code, message } = summarizeFailure(error);
-  return { code, message };
 }

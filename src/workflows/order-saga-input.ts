@@ -11,6 +11,17 @@ export interface OrderSagaSettings {
    * duration string ('24h', '90m').
    */
   approvalTimeout?: Duration;
+  /**
+   * How long a compensation may keep failing with transient errors before the order is parked in
+   * COMPENSATION_FAILED for an operator, as a Temporal duration. Absent (runs started before it existed): a
+   * compensation retries without end, as it always did.
+   */
+  compensationEscalateAfter?: Duration;
+  /**
+   * How often a parked order (COMPENSATION_FAILED) sends a CompensationReminder event until an operator resolves it.
+   * Absent (runs started before it existed): no reminders.
+   */
+  compensationReminderInterval?: Duration;
 }
 
 export interface OrderSagaInput {

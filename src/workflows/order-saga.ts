@@ -1,7 +1,8 @@
 // The orderSaga workflow: one durable run per order, taking payment, stock and shipment in turn and undoing them on failure.
 import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
 import type { OrderState } from '../shared/order-state.js';
-import { commitReservation, compensations, steps } from './activities.js';
+import { commitReservation, steps } from './activities.js';
+import { compensationsFor } from './compensations.js';
 import type { FailureSummary } from './failures.js';
 import { installHandlers } from './handlers.js';
 import { publishEvent } from './order-events.js';
@@ -27,6 +28,7 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
   installHandlers(record, requests);
 
   const step = stepRunner(record, saga);
+  const compensations = compensationsFor(settings);
   const failed = ({ code, message }: FailureSummary): Stop => ({ kind: 'failed', code, message });
 
   async function forward(): Promise<Stop | undefined> {
@@ -105,7 +107,7 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
   // The run then completes normally, with the order CANCELLED, rather than as a cancelled execution.
   return CancellationScope.nonCancellable(async () => {
     const stop = await forward();
-    if (stop) await settle(stop, record, saga, requests);
+    if (stop) await settle(stop, record, saga, requests, settings);
     // Updates (cancel, approve...) answer once they see the final status; let them finish before returning.
     await condition(allHandlersFinished);
     return record.view;

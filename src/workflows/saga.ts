@@ -36,6 +36,11 @@ export class Saga {
     if (index >= 0) this.pending.splice(index, 1);
   }
 
+  /** Forgets every pending undo: none of them would undo something this run did (see `stepRunner`). */
+  discardAll(): void {
+    this.pending.length = 0;
+  }
+
   get isEmpty(): boolean {
     return this.pending.length === 0;
   }

@@ -1,9 +1,11 @@
 // Ends an order that cannot complete: runs its compensations (waiting for an operator if one fails for good), then FAILED or CANCELLED.
-import { CancellationScope, condition, log } from '@temporalio/workflow';
-import { summarizeFailure } from './failures.js';
+import { CancellationScope, log } from '@temporalio/workflow';
+import { summarizeCompensationFailure } from './failures.js';
 import { publishEvent } from './order-events.js';
 import type { OrderRecord } from './order-record.js';
 import type { OrderRequests } from './order-requests.js';
+import type { OrderSagaSettings } from './order-saga-input.js';
+import { waitForOperator } from './parked.js';
 import type { Saga } from './saga.js';
 
 /** Why the forward path stopped: `failed` ends FAILED, `cancelled` (cancel, rejection, expiry) ends CANCELLED. */
@@ -15,11 +17,18 @@ export interface Stop {
 
 /**
  * Runs in a non-cancellable scope: once an order is being unwound, cancelling the workflow must not leave
- * money captured or stock held. A compensation that fails for good parks the order in COMPENSATION_FAILED
- * (announced with a CompensationFailed event) until an operator fixes the cause and sends
- * `retryCompensations`; the retry resumes with the compensation that failed, never re-running finished ones.
+ * money captured or stock held. A compensation that fails for good (a non-retryable error, or transient ones past
+ * its escalation window) parks the order in COMPENSATION_FAILED (announced with a CompensationFailed event, and
+ * reminded of while it waits) until an operator fixes the cause and sends `retryCompensations`; the retry resumes
+ * with the compensation that failed, for another window, never re-running finished ones.
  */
-export async function settle(stop: Stop, record: OrderRecord, saga: Saga, requests: OrderRequests): Promise<void> {
+export async function settle(
+  stop: Stop,
+  record: OrderRecord,
+  saga: Saga,
+  requests: OrderRequests,
+  settings: OrderSagaSettings,
+): Promise<void> {
   await CancellationScope.nonCancellable(async () => {
     record.failedBecause(stop.code, stop.message);
     if (!saga.isEmpty) {
@@ -27,14 +36,12 @@ export async function settle(stop: Stop, record: OrderRecord, saga: Saga, reques
       for (let round = 1; ; round++) {
         const outcome = await saga.compensate(record);
         if (outcome.done) break;
-        const { code, message } = summarizeFailure(outcome.error);
+        const { code, message } = summarizeCompensationFailure(outcome.error);
         log.error('Compensation failed for good; waiting for an operator', { compensation: outcome.failed, code });
         record.moveTo('COMPENSATION_FAILED');
-        await publishEvent(record, 'CompensationFailed', {
-          round,
-          reason: { code, message: `${outcome.failed}: ${message}` },
-        });
-        await condition(() => requests.retryCompensations);
+        const reason = { code, message: `${outcome.failed}: ${message}` };
+        await publishEvent(record, 'CompensationFailed', { round, reason });
+        await waitForOperator(record, requests, settings, { round, reason });
         requests.retryCompensations = false;
         record.moveTo('COMPENSATING');
       }

@@ -107,6 +107,7 @@ describe.each(engines)('compensation tombstones on $engine', ({ freshLocation })
       trackingNumber: 'TRK-1',
       country: 'NL',
       itemCount: 2,
+      address: { name: 'Ada', line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
       at: at(2),
     });
     expect(late).toMatchObject({ status: 'cancelled', itemCount: 0, tombstone: true });

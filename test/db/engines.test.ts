@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
@@ -13,6 +14,10 @@ import { openPaymentStore } from '../../src/activities/payments/store.js';
 import type { NewCharge } from '../../src/activities/payments/store.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { NewShipment } from '../../src/activities/shipping/store.js';
+import { shippingMigrations } from '../../src/activities/shipping/migrations.js';
+import type { ShippingTables } from '../../src/activities/shipping/tables.js';
+import { openDatabase } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import type { DatabaseLocation } from '../../src/db/database.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -284,6 +289,10 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
         expect(level.shipped, `${level.sku} shipped`).toBe(quantityIn('committed'));
         expect(level.available, `${level.sku} available`).toBeGreaterThanOrEqual(0);
       }
+      // The store's own account of the units each reservation holds is the same as the outcomes the orders saw.
+      const units = (await store.reservedUnits()).map((u) => [u.orderId, u.status, u.sku, u.quantity]);
+      const seen = results.flatMap((r) => r.lines.map((l) => [r.orderId, r.status, l.sku, l.quantity]));
+      expect(units.sort()).toEqual(seen.sort());
       // Demand exceeds stock on purpose: some orders must have been turned away, others served.
       expect(results.some((r) => r.status === 'rejected')).toBe(true);
       expect(results.some((r) => r.status !== 'rejected')).toBe(true);
@@ -299,6 +308,7 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
       trackingNumber: 'TRK-1',
       country: 'NL',
       itemCount: 3,
+      address: { name: 'Ada', line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
       at: at(0),
       ...overrides,
     });
@@ -333,6 +343,34 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
       });
       expect(await cancel('c1', 3)).toEqual(cancelled);
       expect(await cancel('c2', 3)).toEqual({ applied: false });
+    });
+
+    it('keeps the booked address and lists shipments without tombstones', async () => {
+      const store = track(await openShippingStore(await freshLocation()));
+      const first = await store.createShipment(shipment());
+      expect(first.address).toEqual(shipment().address);
+      await store.cancelShipment({
+        orderId: 'o9',
+        idempotencyKey: 'c9',
+        forwardKey: 'order-o9:createShipment',
+        at: at(1),
+      });
+      expect(await store.listShipments()).toEqual([first]);
+    });
+
+    it('reads a shipment stored before addresses were kept without one, after the upgrade', async () => {
+      const location = await freshLocation();
+      const { '0003-add-address': _added, ...before } = shippingMigrations;
+      const old = openDatabase<ShippingTables>(location, 'shipping');
+      await migrateToLatest(old, 'shipping', before);
+      await sql`insert into shipments (shipment_id, idempotency_key, order_id, carrier, tracking_number, country,
+        item_count, status, created_at, tombstone) values ('shp-old', 'order-o1:createShipment', 'o1', 'PostNL',
+        'TRK-OLD', 'NL', 2, 'created', ${at(0)}, 0)`.execute(old);
+      await old.destroy();
+      const store = track(await openShippingStore(location));
+      const stored = await store.findShipmentByKey('order-o1:createShipment');
+      expect(stored).toMatchObject({ shipmentId: 'shp-old', country: 'NL', itemCount: 2 });
+      expect(stored?.address).toBeUndefined();
     });
   });
 
@@ -404,5 +442,6 @@ const shipment0: NewShipment = {
   trackingNumber: 'TRK-0',
   country: 'DE',
   itemCount: 1,
+  address: { name: 'Lena', line1: 'Unter den Linden 1', city: 'Berlin', postalCode: '10117', country: 'DE' },
   at: at(0),
 };

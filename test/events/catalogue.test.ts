@@ -23,6 +23,7 @@ const expected = [
   'InventoryReleased',
   'ShipmentCancelled',
   'CompensationFailed',
+  'CompensationReminder',
 ];
 
 describe('event catalogue', () => {
@@ -47,6 +48,23 @@ describe('event catalogue', () => {
     const result = eventCatalogue[name].schema.safeParse({});
     expect(result.success).toBe(false);
     expect(result.error?.issues.some((i) => i.path[0] === 'orderId')).toBe(true);
+  });
+
+  it('requires a CompensationReminder to say which reminder it is and since when the order is parked', () => {
+    const reminder = {
+      orderId: 'o-1',
+      customerId: 'c-1',
+      status: 'COMPENSATION_FAILED',
+      reason: { code: 'COMPENSATION_ESCALATED', message: 'refundPayment: still failing' },
+      reminder: 2,
+      parkedAt: '2026-01-01T10:00:00.000Z',
+    };
+    const schema = eventCatalogue.CompensationReminder.schema;
+    expect(schema.safeParse(reminder).success).toBe(true);
+    const { reminder: _n, ...unnumbered } = reminder;
+    expect(schema.safeParse(unnumbered).success).toBe(false);
+    expect(schema.safeParse({ ...reminder, reminder: 0 }).success).toBe(false);
+    expect(schema.safeParse({ ...reminder, parkedAt: 'yesterday' }).success).toBe(false);
   });
 
   it('refuses order IDs that would break the NATS subject', () => {

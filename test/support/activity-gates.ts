@@ -1,4 +1,4 @@
-// Test-only pause points: hold one activity call of one order until the test releases it, without touching the workflow.
+// Test-only pause points: hold one activity call of one order until the test releases it, and count the calls.
 
 /** One held call: `reached` resolves when the workflow has called the activity, `release()` lets it run. */
 export class Gate {
@@ -34,6 +34,12 @@ type AnyActivity = (input: unknown) => Promise<unknown>;
 export class ActivityGates {
   private readonly held = new Map<string, Gate>();
   private readonly all = new Set<Gate>();
+  private readonly calls = new Map<string, number>();
+
+  /** How often `activity` was called for `orderId`: every attempt Temporal made counts once. */
+  callsOf(activity: string, orderId: string): number {
+    return this.calls.get(key(activity, orderId)) ?? 0;
+  }
 
   /** Holds the next call of `activity` whose input names `orderId`. */
   hold(activity: string, orderId: string): Gate {
@@ -54,7 +60,9 @@ export class ActivityGates {
     const wrapped: Record<string, AnyActivity> = {};
     for (const [name, fn] of Object.entries(activities) as [string, AnyActivity][]) {
       wrapped[name] = async (input: unknown) => {
-        const gate = this.take(name, orderIdOf(input));
+        const orderId = orderIdOf(input);
+        if (orderId !== undefined) this.calls.set(key(name, orderId), this.callsOf(name, orderId) + 1);
+        const gate = this.take(name, orderId);
         if (gate) {
           gate.markReached();
           await gate.opened;

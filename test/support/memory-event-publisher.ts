@@ -13,8 +13,10 @@ export class MemoryEventPublisher implements EventPublisher {
   /** The name each of `published` was published under, index for index. */
   private readonly names: EventName[] = [];
   private failures: Error[] = [];
+  private outage: ((event: OutgoingEvent) => boolean) | undefined;
 
   publish(event: OutgoingEvent): Promise<void> {
+    if (this.outage?.(event)) return Promise.reject(new Error(`publish of ${event.name} failed (injected outage)`));
     const failure = this.failures.shift();
     if (failure !== undefined) return Promise.reject(failure);
     this.published.push(event.envelope);
@@ -31,9 +33,19 @@ export class MemoryEventPublisher implements EventPublisher {
     this.failures.push(error);
   }
 
+  /** Fails every publish `affected` picks, as a broker that stays down for it would, until `endOutage`. */
+  failWhile(affected: (event: OutgoingEvent) => boolean): void {
+    this.outage = affected;
+  }
+
+  endOutage(): void {
+    this.outage = undefined;
+  }
+
   clear(): void {
     this.published.length = 0;
     this.names.length = 0;
     this.failures = [];
+    this.outage = undefined;
   }
 }

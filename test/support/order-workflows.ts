@@ -13,8 +13,16 @@ import type { orderSaga } from '../../src/workflows/order-saga.js';
 
 export type OrderHandle = WorkflowHandle<typeof orderSaga>;
 
-/** The demo catalogue's laptop (189 900) is above this, everything else in small quantities is below. */
-export const testSettings: OrderSagaSettings = { approvalThreshold: 100_000, approvalTimeout: '24h' };
+/**
+ * The demo catalogue's laptop (189 900) is above the threshold, everything else in small quantities is below; the
+ * escalation window and reminder interval are the configuration's defaults.
+ */
+export const testSettings: OrderSagaSettings = {
+  approvalThreshold: 100_000,
+  approvalTimeout: '24h',
+  compensationEscalateAfter: '1h',
+  compensationReminderInterval: '4h',
+};
 
 /** A valid order for two T-shirts to the Netherlands paid with a card that works, with a fresh order ID. */
 export function newOrder(overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput {

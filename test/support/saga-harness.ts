@@ -14,6 +14,8 @@ import type { KyselyPaymentStore } from '../../src/activities/payments/store.js'
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore } from '../../src/activities/shipping/store.js';
+import type { EventPublisher } from '../../src/events/publisher.js';
+import type { CreateShipmentInput, OrderRefInput, ShippingActivities } from '../../src/shared/activity-contracts.js';
 import { MemoryEventPublisher } from './memory-event-publisher.js';
 import { TaskQueues } from '../../src/shared/task-queues.js';
 import { ActivityGates } from './activity-gates.js';
@@ -41,6 +43,13 @@ export interface SagaHarness {
 export interface SagaHarnessOptions {
   /** Seeded into the inventory store; defaults to the demo catalogue. */
   catalogue?: readonly CatalogueItem[];
+  /**
+   * The countries shipping serves, read at every call, as if the shipping role were restarted with a new
+   * SHIPPING_COUNTRIES whenever it changes; defaults to the service's own list.
+   */
+  servedCountries?: () => readonly string[];
+  /** Where every event is published too, after it is recorded: a real JetStream publisher, for read models. */
+  alsoPublishTo?: EventPublisher;
 }
 
 /**
@@ -79,7 +88,22 @@ export async function startSagaWorkers(
   target: SagaWorkerTarget,
   options: SagaHarnessOptions = {},
 ): Promise<SagaWorkers> {
-  const publisher = new MemoryEventPublisher();
+  const recorder = new MemoryEventPublisher();
+  const { alsoPublishTo, servedCountries } = options;
+  const publisher: EventPublisher = alsoPublishTo
+    ? {
+        async publish(event) {
+          await recorder.publish(event);
+          await alsoPublishTo.publish(event);
+        },
+      }
+    : recorder;
+  const shippingActivities = () =>
+    createShippingActivities({
+      store: shipping,
+      publisher,
+      ...(servedCountries ? { servedCountries: servedCountries() } : {}),
+    });
   const [payments, inventory, shipping] = await Promise.all([
     openPaymentStore({ filename: ':memory:' }),
     openInventoryStore({ filename: ':memory:', ...(options.catalogue ? { catalogue: options.catalogue } : {}) }),
@@ -107,14 +131,17 @@ export async function startSagaWorkers(
     Worker.create({
       ...base,
       taskQueue: TaskQueues.shipping,
-      activities: gates.wrap(createShippingActivities({ store: shipping, publisher })),
+      activities: gates.wrap({
+        createShipment: (input: CreateShipmentInput) => shippingActivities().createShipment(input),
+        cancelShipment: (input: OrderRefInput) => shippingActivities().cancelShipment(input),
+      } satisfies ShippingActivities),
     }),
   ]);
   const running = workers.map((worker) => worker.run());
 
   return {
     stores: { payments, inventory, shipping },
-    publisher,
+    publisher: recorder,
     gates,
     async stop() {
       gates.releaseAll();

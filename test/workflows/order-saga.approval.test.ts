@@ -11,7 +11,7 @@ import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, updateRefusal, waitForState } from '../support/order-workflows.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
-import { expectStockConserved, stockOf } from '../support/stock.js';
+import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
@@ -57,7 +57,7 @@ describe('orderSaga approval', () => {
       available: before.available - 1,
       shipped: before.shipped + 1,
     });
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',

@@ -8,7 +8,7 @@ import { eventNames, newOrder, startOrder, updateRefusal, waitForState } from '.
 import type { OrderHandle } from '../support/order-workflows.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
-import { expectStockConserved, stockOf } from '../support/stock.js';
+import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
@@ -86,7 +86,7 @@ describe('orderSaga cancel', () => {
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'refunded' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toBeUndefined();
     expect(await stockOf(harness.stores, 'SKU-SNEAKERS')).toEqual(before);
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',
@@ -113,7 +113,7 @@ describe('orderSaga cancel', () => {
     expect(result.failure).toBeUndefined();
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'captured' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toMatchObject({ status: 'created' });
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',
@@ -146,7 +146,7 @@ describe('orderSaga cancel', () => {
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'refunded' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toMatchObject({ status: 'cancelled' });
     expect(await stockOf(harness.stores, 'SKU-HOODIE')).toEqual(before);
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',

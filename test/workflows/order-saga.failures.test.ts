@@ -6,7 +6,7 @@ import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, waitForState } from '../support/order-workflows.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
-import { expectStockConserved, stockOf } from '../support/stock.js';
+import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
@@ -69,7 +69,7 @@ describe('orderSaga failures', () => {
     ]);
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'refunded' });
     expect(await stockOf(harness.stores, 'SKU-SOLDOUT')).toMatchObject({ available: 0, reserved: 0, shipped: 0 });
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',
@@ -97,7 +97,7 @@ describe('orderSaga failures', () => {
       ['refundPayment', 'succeeded', true],
     ]);
     expect(await stockOf(harness.stores, 'SKU-HOODIE')).toEqual(before);
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'refunded' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toBeUndefined();
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
@@ -137,7 +137,7 @@ describe('orderSaga failures', () => {
       ['refundPayment', 'succeeded'],
     ]);
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'refunded' });
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',

@@ -12,7 +12,7 @@ import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, testSettings } from '../support/order-workflows.js';
 import { startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
-import { expectStockConserved, stockOf } from '../support/stock.js';
+import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
@@ -58,7 +58,7 @@ describe('orderSaga forward path', () => {
     expect(after.available).toBe(before.available - 3);
     expect(after.shipped).toBe(before.shipped + 3);
     expect(after.reserved).toBe(before.reserved);
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
 
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
@@ -83,7 +83,7 @@ describe('orderSaga forward path', () => {
     expect(result.steps.filter((s) => s.name !== 'chargePayment').every((s) => s.attempts === 1)).toBe(true);
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'captured' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toMatchObject({ status: 'created' });
-    await expectStockConserved(harness.stores);
+    await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',

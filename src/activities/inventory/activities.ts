@@ -14,7 +14,7 @@ import { BusinessError, withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
-import { idempotentStep } from '../idempotent-step.js';
+import { differenceIn, idempotentStep } from '../idempotent-step.js';
 import { currentAttempt, inStep, undoInput } from '../step-context.js';
 import type { StepContext } from '../step-context.js';
 import { OutOfStockError, UnknownSkuError } from './errors.js';
@@ -29,7 +29,8 @@ export type InventoryActivityDeps = ServiceActivityDeps<InventoryStore>;
  * idempotency key, so a retry replays the stored outcome and event instead of reserving twice. A release that
  * found nothing reserved leaves a tombstone under the reservation's key: a reserveInventory attempt that comes
  * later (stalled past its deadline, or retried) finds it and fails with StepAlreadyCompensated, reserving and
- * publishing nothing.
+ * publishing nothing; so does one that finds its reservation released (a new run of the order, after a reset). A
+ * stored reservation of other lines fails with IdempotencyMismatch.
  */
 export function createInventoryActivities({
   store,
@@ -66,21 +67,25 @@ export function createInventoryActivities({
 
     reserveInventory: (input: ReserveInventoryInput): Promise<ReserveInventoryResult> =>
       inStep(async (step) => {
-        const find = (key: string) => store.findReservationByKey(key);
-        const reservation = await idempotentStep(step, input.orderId, find, async () => {
-          try {
-            return await store.reserve({
-              reservationId: `res_${randomUUID()}`,
-              idempotencyKey: step.idempotencyKey,
-              orderId: input.orderId,
-              lines: normalizeLines(input.lines),
-              at: clock().toISOString(),
-            });
-          } catch (error) {
-            // Rejected before anything was stored (bad quantity, unknown SKU): still an InventoryUpdateFailed fact.
-            if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
-            throw error;
-          }
+        const reservation = await idempotentStep(step, input.orderId, {
+          find: (key) => store.findReservationByKey(key),
+          perform: async () => {
+            try {
+              return await store.reserve({
+                reservationId: `res_${randomUUID()}`,
+                idempotencyKey: step.idempotencyKey,
+                orderId: input.orderId,
+                lines: normalizeLines(input.lines),
+                at: clock().toISOString(),
+              });
+            } catch (error) {
+              // Rejected before anything was stored (bad quantity, unknown SKU): still an InventoryUpdateFailed fact.
+              if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
+              throw error;
+            }
+          },
+          undone: (stored) => stored.status === 'released',
+          differences: (stored) => differenceIn('lines', unitsBySku(stored.lines), unitsBySku(input.lines)),
         });
         if (reservation.status === 'rejected') {
           const error = new OutOfStockError(shortagesOf(reservation));
@@ -134,6 +139,16 @@ function shortagesOf(reservation: Reservation): { sku: string; requested: number
   return reservation.lines
     .filter((l) => l.availableBefore < l.quantity)
     .map((l) => ({ sku: l.sku, requested: l.quantity, available: l.availableBefore }));
+}
+
+/**
+ * The same reservation request asks for the same units of the same SKUs: lines are compared merged by SKU and
+ * sorted, as the reservation stores them normalized.
+ */
+function unitsBySku(lines: readonly { sku: string; quantity: number }[]): [string, number][] {
+  const units = new Map<string, number>();
+  for (const { sku, quantity } of lines) units.set(sku, (units.get(sku) ?? 0) + quantity);
+  return [...units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** An event's lines: SKU and quantity only. */

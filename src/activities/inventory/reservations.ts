@@ -50,7 +50,31 @@ export interface ReservationMoveOutcome {
   reservation?: Reservation;
 }
 
+/** One line of one reservation with the reservation's order and status: the units it holds, or held. */
+export interface ReservedUnits {
+  orderId: string;
+  reservationId: string;
+  status: ReservationStatus;
+  sku: string;
+  quantity: number;
+}
+
 type Db = Kysely<InventoryTables>;
+
+/**
+ * Every reservation line with its reservation's status (tombstones hold none): what the stock columns must agree with,
+ * since `reserved` is the units of the `reserved` reservations and `shipped` those of the `committed` ones.
+ */
+export async function reservedUnits(db: Db): Promise<ReservedUnits[]> {
+  return db
+    .selectFrom('reservation_lines as l')
+    .innerJoin('reservations as r', 'r.reservation_id', 'l.reservation_id')
+    .select(['r.order_id as orderId', 'r.reservation_id as reservationId', 'r.status', 'l.sku', 'l.quantity'])
+    .where('r.tombstone', '=', 0)
+    .orderBy('r.reservation_id')
+    .orderBy('l.line_no')
+    .execute();
+}
 type Trx = Transaction<InventoryTables>;
 
 export async function findReservationByKey(db: Db, idempotencyKey: string): Promise<Reservation | undefined> {

@@ -5,13 +5,14 @@ import { openMigrated } from '../../db/migrate.js';
 import { demoCatalogue } from './catalogue.js';
 import type { CatalogueItem } from './catalogue.js';
 import { inventoryMigrations } from './migrations.js';
-import { findReservationByKey, moveReservation, reserve } from './reservations.js';
+import { findReservationByKey, moveReservation, reserve, reservedUnits } from './reservations.js';
 import type {
   NewReservation,
   ReleaseInput,
   Reservation,
   ReservationMoveInput,
   ReservationMoveOutcome,
+  ReservedUnits,
 } from './reservations.js';
 import { findProducts, restock, seedCatalogue, stockLevels } from './stock.js';
 import type { ProductPrice, StockLevel } from './stock.js';
@@ -24,6 +25,7 @@ export type {
   ReservationLine,
   ReservationMoveInput,
   ReservationMoveOutcome,
+  ReservedUnits,
 } from './reservations.js';
 export type { ProductPrice, StockLevel } from './stock.js';
 
@@ -35,6 +37,8 @@ export interface InventoryStore {
   /** Adds stock to `available`; UnknownSku / InvalidQuantity on bad input. */
   restock(sku: string, quantity: number, at: string): Promise<StockLevel>;
   findReservationByKey(idempotencyKey: string): Promise<Reservation | undefined>;
+  /** Every reservation's lines with its order and status, for checks of the stock columns against the reservations. */
+  reservedUnits(): Promise<ReservedUnits[]>;
   /**
    * Reserves every line or none, in one transaction, and returns the stored reservation: `reserved`, or
    * `rejected` when a line is short. A key that already has a reservation returns it unchanged.
@@ -83,6 +87,10 @@ export class KyselyInventoryStore extends KyselyStore<InventoryTables> implement
 
   findReservationByKey(idempotencyKey: string): Promise<Reservation | undefined> {
     return findReservationByKey(this.db, idempotencyKey);
+  }
+
+  reservedUnits(): Promise<ReservedUnits[]> {
+    return reservedUnits(this.db);
   }
 
   reserve(input: NewReservation): Promise<Reservation> {

@@ -10,7 +10,8 @@ import type {
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
-import { idempotentStep } from '../idempotent-step.js';
+import { differenceIn, idempotentStep } from '../idempotent-step.js';
+import type { InputDifference } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
 import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } from './errors.js';
 import { authorizeCharge } from './gateway.js';
@@ -23,7 +24,9 @@ export type PaymentActivityDeps = ServiceActivityDeps<PaymentStore>;
  * A retried `chargePayment` finds its stored row by idempotency key and replays it (result or failure,
  * and the same event) without asking the provider again; declined attempts are stored too. A refund that found
  * nothing to refund leaves a tombstone under the charge's key: a charge attempt that comes later (stalled past
- * its deadline, or retried) finds it and fails with StepAlreadyCompensated, charging and publishing nothing.
+ * its deadline, or retried) finds it and fails with StepAlreadyCompensated, charging and publishing nothing; so does
+ * one that finds its charge refunded (a new run of the order, after a reset). A stored charge of another amount or
+ * customer fails with IdempotencyMismatch.
  */
 export function createPaymentActivities({
   store,
@@ -33,21 +36,25 @@ export function createPaymentActivities({
   return {
     chargePayment: (input: ChargePaymentInput): Promise<ChargePaymentResult> =>
       inStep(async (step) => {
-        const find = (key: string) => store.findChargeByKey(key);
-        const charge = await idempotentStep(step, input.orderId, find, () => {
-          const decision = authorizeCharge(input.token, step.attempt);
-          return store.recordCharge({
-            paymentId: `pay_${randomUUID()}`,
-            idempotencyKey: step.idempotencyKey,
-            orderId: input.orderId,
-            customerId: input.customerId,
-            amount: input.amount,
-            status: decision.outcome,
-            ...(decision.outcome === 'declined'
-              ? { failure: { code: decision.code, message: decision.message }, refundBlocked: false }
-              : { refundBlocked: decision.refundBlocked }),
-            at: clock().toISOString(),
-          });
+        const charge = await idempotentStep(step, input.orderId, {
+          find: (key) => store.findChargeByKey(key),
+          perform: () => {
+            const decision = authorizeCharge(input.token, step.attempt);
+            return store.recordCharge({
+              paymentId: `pay_${randomUUID()}`,
+              idempotencyKey: step.idempotencyKey,
+              orderId: input.orderId,
+              customerId: input.customerId,
+              amount: input.amount,
+              status: decision.outcome,
+              ...(decision.outcome === 'declined'
+                ? { failure: { code: decision.code, message: decision.message }, refundBlocked: false }
+                : { refundBlocked: decision.refundBlocked }),
+              at: clock().toISOString(),
+            });
+          },
+          undone: (stored) => stored.status === 'refunded',
+          differences: (stored) => chargeDifferences(stored, input),
         });
         const payment = paymentData(charge);
         const time = charge.createdAt;
@@ -81,6 +88,17 @@ export function createPaymentActivities({
         return { applied: true, attempts: step.attempt };
       }),
   };
+}
+
+/**
+ * The same charge request is the same customer paying the same amount in the same currency; the card token is not
+ * stored (and a new token for the same charge is still the same charge).
+ */
+function chargeDifferences(stored: Charge, input: ChargePaymentInput): InputDifference[] {
+  return [
+    ...differenceIn('amount', stored.amount, { amount: input.amount.amount, currency: input.amount.currency }),
+    ...differenceIn('customerId', stored.customerId, input.customerId),
+  ];
 }
 
 function paymentData(charge: Charge): Pick<Charge, 'orderId' | 'customerId' | 'paymentId' | 'amount'> {

@@ -7,10 +7,11 @@ import type {
   OrderRefInput,
   ShippingActivities,
 } from '../../shared/activity-contracts.js';
+import type { ShippingAddress } from '../../shared/order.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
 import { emitStepEvent } from '../emit-event.js';
-import { idempotentStep } from '../idempotent-step.js';
+import { differenceIn, idempotentStep } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
@@ -27,7 +28,9 @@ export interface ShippingActivityDeps extends ServiceActivityDeps<ShippingStore>
  * same OrderShipped event) instead of booking a second parcel. A rejected address publishes nothing:
  * the workflow reports the order's failure. A cancellation that found no shipment leaves a tombstone under the
  * shipment's key: a createShipment attempt that comes later (stalled past its deadline, or retried) finds it and
- * fails with StepAlreadyCompensated, booking and publishing nothing.
+ * fails with StepAlreadyCompensated, booking and publishing nothing; so does one that finds its shipment cancelled
+ * (a new run of the order, after a reset). A stored shipment to another address, or of another number of items,
+ * fails with IdempotencyMismatch.
  */
 export function createShippingActivities({
   store,
@@ -39,24 +42,36 @@ export function createShippingActivities({
   return {
     createShipment: (input: CreateShipmentInput): Promise<CreateShipmentResult> =>
       inStep(async (step) => {
-        const find = (key: string) => store.findShipmentByKey(key);
-        const shipment = await idempotentStep(step, input.orderId, find, () => {
-          const country = input.address.country.trim().toUpperCase();
-          if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
-          const carrier = carrierFor(country);
-          return store.createShipment({
-            shipmentId: `shp_${randomUUID()}`,
-            idempotencyKey: step.idempotencyKey,
-            orderId: input.orderId,
-            carrier: carrier.name,
-            trackingNumber: newTrackingNumber(carrier),
-            country,
-            itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
-            at: clock().toISOString(),
-          });
+        const address = normalizedAddress(input.address);
+        const itemCount = input.lines.reduce((n, l) => n + l.quantity, 0);
+        const shipment = await idempotentStep(step, input.orderId, {
+          find: (key) => store.findShipmentByKey(key),
+          perform: () => {
+            const { country } = address;
+            if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
+            const carrier = carrierFor(country);
+            return store.createShipment({
+              shipmentId: `shp_${randomUUID()}`,
+              idempotencyKey: step.idempotencyKey,
+              orderId: input.orderId,
+              carrier: carrier.name,
+              trackingNumber: newTrackingNumber(carrier),
+              country,
+              itemCount,
+              address,
+              at: clock().toISOString(),
+            });
+          },
+          undone: (stored) => stored.status === 'cancelled',
+          differences: (stored) => [
+            ...(stored.address === undefined
+              ? // Stored before addresses were kept: the country is what such a row knows of its destination.
+                differenceIn('country', stored.country, address.country)
+              : differenceIn('address', stored.address, address)),
+            ...differenceIn('itemCount', stored.itemCount, itemCount),
+          ],
         });
-        const { country, itemCount } = shipment;
-        const data = { ...shipmentData(shipment), country, itemCount };
+        const data = { ...shipmentData(shipment), country: shipment.country, itemCount: shipment.itemCount };
         await emitStepEvent(publisher, step, { name: 'OrderShipped', data, time: shipment.createdAt });
         const { shipmentId, carrier, trackingNumber } = shipment;
         return { shipmentId, carrier, trackingNumber, attempts: step.attempt };
@@ -71,6 +86,22 @@ export function createShippingActivities({
         await emitStepEvent(publisher, step, { name: 'ShipmentCancelled', data: shipmentData(shipment), time });
         return { applied: true, attempts: step.attempt };
       }),
+  };
+}
+
+/**
+ * The address as the shipment is booked and compared: the country trimmed and upper case (what picks the carrier),
+ * the rest as given, fields in one order so the stored JSON compares equal for the same request.
+ */
+function normalizedAddress(address: ShippingAddress): ShippingAddress {
+  const { name, line1, line2, city, postalCode } = address;
+  return {
+    name,
+    line1,
+    ...(line2 === undefined ? {} : { line2 }),
+    city,
+    postalCode,
+    country: address.country.trim().toUpperCase(),
   };
 }
 

@@ -39,4 +39,16 @@ export const shippingMigrations: Record<string, Migration> = {
       await db.schema.alterTable('shipments').dropColumn('tombstone').execute();
     },
   },
+  /**
+   * `address` holds the destination a shipment was booked for (JSON), so a later attempt under the same key can tell
+   * the same request from another address (IdempotencyMismatch). Null on rows stored before it, and on tombstones.
+   */
+  '0003-add-address': {
+    async up(db) {
+      await db.schema.alterTable('shipments').addColumn('address', 'text').execute();
+    },
+    async down(db) {
+      await db.schema.alterTable('shipments').dropColumn('address').execute();
+    },
+  },
 };

@@ -1,6 +1,7 @@
 // The shipping store: its port, and the Kysely implementation that owns each local transaction.
 import type { Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
+import type { ShippingAddress } from '../../shared/order.js';
 import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
 import { findByKey, insertOrGet, latestOfOrder, moveFromStatus, storedStep } from '../step-rows.js';
@@ -19,10 +20,13 @@ export interface Shipment extends StoredStep {
   itemCount: number;
   status: ShipmentStatus;
   cancelledAt?: string;
+  /** The destination it was booked for; absent on shipments stored before addresses were kept. */
+  address?: ShippingAddress;
 }
 
 /** A shipment to store, once its carrier and tracking number are chosen. */
-export interface NewShipment extends Omit<Shipment, 'createdAt' | 'status' | 'cancelledAt' | 'tombstone'> {
+export interface NewShipment extends Omit<Shipment, 'createdAt' | 'status' | 'cancelledAt' | 'tombstone' | 'address'> {
+  address: ShippingAddress;
   at: string;
 }
 
@@ -38,6 +42,8 @@ export interface CancelOutcome {
 export interface ShippingStore {
   findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined>;
   findShipmentByOrder(orderId: string): Promise<Shipment | undefined>;
+  /** Every shipment (tombstones left out), oldest first: the facts a consistency check compares stock and orders with. */
+  listShipments(): Promise<Shipment[]>;
   /** Stores the shipment unless its key already has one; returns the stored row either way. */
   createShipment(shipment: NewShipment): Promise<Shipment>;
   /** Cancels the order's shipment in one transaction; with none to cancel, see `forwardKey`. */
@@ -62,6 +68,17 @@ export class KyselyShippingStore extends KyselyStore<ShippingTables> implements 
     return row && toShipment(row);
   }
 
+  async listShipments(): Promise<Shipment[]> {
+    const rows = await this.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('tombstone', '=', 0)
+      .orderBy('created_at')
+      .orderBy('shipment_id')
+      .execute();
+    return rows.map(toShipment);
+  }
+
   async createShipment(shipment: NewShipment): Promise<Shipment> {
     const row = await insertOrGet(this.db, 'shipments', shipment, {
       shipment_id: shipment.shipmentId,
@@ -72,6 +89,7 @@ export class KyselyShippingStore extends KyselyStore<ShippingTables> implements 
       status: 'created',
       cancel_key: null,
       cancelled_at: null,
+      address: JSON.stringify(shipment.address),
     });
     return toShipment(row);
   }
@@ -108,6 +126,7 @@ const shipmentTombstone: TombstoneSpec<ShippingTables, 'shipments'> = {
     status: 'cancelled',
     cancel_key: input.idempotencyKey,
     cancelled_at: input.at,
+    address: null,
   }),
   // Any shipment that raced the cancellation is the cancellation's to handle, as one found by order would be.
   stillToUndo: () => true,
@@ -124,5 +143,6 @@ function toShipment(row: Selectable<ShipmentsTable>): Shipment {
     status: row.status,
   };
   if (row.cancelled_at !== null) shipment.cancelledAt = row.cancelled_at;
+  if (row.address !== null) shipment.address = JSON.parse(row.address) as ShippingAddress;
   return shipment;
 }

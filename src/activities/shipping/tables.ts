@@ -14,6 +14,8 @@ export interface ShipmentsTable {
   created_at: string;
   cancel_key: string | null;
   cancelled_at: string | null;
+  /** The destination as booked, JSON (`ShippingAddress`, country upper case); null on older rows and tombstones. */
+  address: string | null;
   /**
    * 1 for a tombstone: cancelShipment found no shipment and took the shipment's key (status `cancelled`, no
    * parcel), so a late createShipment attempt cannot ship any more. Not a shipment; reads by order skip it.

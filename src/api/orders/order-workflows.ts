@@ -26,6 +26,11 @@ export interface OrderWorkflowsOptions {
   updateTimeoutMs: number;
   /** Bound on a query or describe; a closed workflow is queried by replaying it on a worker, which may be down. */
   queryTimeoutMs: number;
+  /**
+   * Whether the system knows the order from outside Temporal (the order read model): a keyed placement whose
+   * workflow Temporal no longer has, for an order the system knows, is a key reused after the retention.
+   */
+  knownOrder: (orderId: string) => Promise<boolean>;
 }
 
 /** What placing an order led to. */
@@ -33,7 +38,9 @@ export type Placement =
   | { kind: 'placed'; state: OrderState; replayed: boolean }
   /** The workflow exists but did not confirm pricing in time (workers busy or down): 202, poll the order. */
   | { kind: 'pending'; replayed: boolean }
-  | { kind: 'key-reused' };
+  | { kind: 'key-reused' }
+  /** The key's order is known, but Temporal no longer has its workflow (past the retention): nothing to compare. */
+  | { kind: 'key-expired' };
 
 /** What an update led to: its answer, or (past the timeout) the state as it was when the API gave up waiting. */
 export type UpdateOutcome = { kind: 'done'; state: OrderState } | { kind: 'accepted'; state: OrderState | undefined };
@@ -61,7 +68,8 @@ export class OrderWorkflows {
    * keyed request that finds the workflow already there is answered from the `getState` query instead: each
    * update is written to the workflow's history (and Temporal caps updates per workflow), so a client retrying
    * in a loop must not grow it. Only requests that race the first one, and see no workflow yet, still attach
-   * to it with update-with-start; USE_EXISTING keeps them to one order.
+   * to it with update-with-start; USE_EXISTING keeps them to one order. A key whose workflow Temporal no longer
+   * has, for an order the system knows, has expired: it is refused rather than starting the order again.
    */
   async place(order: PlaceOrderInput, fingerprint?: string): Promise<Placement> {
     const workflowId = orderWorkflowId(order.orderId);
@@ -69,6 +77,9 @@ export class OrderWorkflows {
       const existing = await this.fingerprintOf(workflowId);
       if (existing !== undefined && existing !== fingerprint) return { kind: 'key-reused' };
       if (existing !== undefined) return this.replay(order.orderId);
+      // REJECT_DUPLICATE guards a key only while Temporal keeps the closed workflow; past the retention a new body
+      // would start a new run over the old order's rows, and the same body cannot be told from another any more.
+      if (await this.options.knownOrder(order.orderId)) return { kind: 'key-expired' };
     }
     const input: OrderSagaInput = { order, settings: this.options.settings };
     const startWorkflowOperation = new WithStartWorkflowOperation('orderSaga', {

@@ -30,7 +30,8 @@ const placeOrder = createRoute({
   summary: 'Place an order',
   description:
     'Starts the order’s workflow and answers once it has priced the order (update-with-start). Send an ' +
-    '`Idempotency-Key` to make retries safe: the same key and body return the same order and start nothing.',
+    '`Idempotency-Key` to make retries safe: the same key and body return the same order and start nothing. A key ' +
+    'whose order has passed the namespace’s retention is refused (`IDEMPOTENCY_KEY_EXPIRED`), whatever the body.',
   request: {
     headers: PlaceOrderHeadersSchema,
     body: { required: true, content: { 'application/json': { schema: PlaceOrderBodySchema } } },
@@ -49,6 +50,7 @@ const placeOrder = createRoute({
       'UNKNOWN_SKU',
       'INVALID_QUANTITY',
       'IDEMPOTENCY_KEY_REUSED',
+      'IDEMPOTENCY_KEY_EXPIRED',
       'UNAVAILABLE',
     ),
   },
@@ -110,6 +112,14 @@ export function orderRoutes(deps: AppDeps, workflows: OrderWorkflows) {
         throw new ApiError(
           'IDEMPOTENCY_KEY_REUSED',
           'This Idempotency-Key was already used with a different request body; use a new key for a new order',
+        );
+      }
+      if (placement.kind === 'key-expired') {
+        throw new ApiError(
+          'IDEMPOTENCY_KEY_EXPIRED',
+          `This Idempotency-Key belongs to order ${orderId}, which is older than the order history Temporal keeps; ` +
+            'its body can no longer be compared, so use a new key for a new order',
+          { orderId },
         );
       }
       const links = orderLinks(config, orderId);

@@ -47,6 +47,8 @@ const errorDescriptions: Record<ErrorCode, string> = {
   UNKNOWN_SKU: 'An item names a SKU the catalogue does not have',
   INVALID_QUANTITY: 'A quantity is out of range',
   IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was used before with a different body',
+  IDEMPOTENCY_KEY_EXPIRED:
+    'The Idempotency-Key belongs to an order older than the namespace’s retention; send a new order with a new key',
   INTERNAL: 'An unexpected error; logged with the request ID',
   UNAVAILABLE: 'A dependency did not answer in time',
   NOT_READY: 'A dependency is unreachable; the message names it',

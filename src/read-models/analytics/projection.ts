@@ -70,7 +70,8 @@ export const analyticsProjection = defineReadModel<AnalyticsTables>({
       await addToCounter(db, generation, event.name === 'PaymentProcessed' ? 'captured' : 'refunded', currency, amount);
     }
     const data = event.envelope.data;
-    if ('reason' in data && data.reason !== undefined) {
+    // A reminder repeats its parking's reason: counted as an event, not as another failure.
+    if ('reason' in data && data.reason !== undefined && event.name !== 'CompensationReminder') {
       await addToCounter(db, generation, 'failures', `${event.name}:${data.reason.code}`, 1);
     }
     if (compensationEvents.has(event.name)) await addToCounter(db, generation, 'compensations', event.name, 1);

@@ -7,7 +7,10 @@ export interface RenderedMessage {
   body: string;
 }
 
-/** The events a customer hears about; the rest (InventoryUpdated, OrderCompleted) are internal progress. */
+/**
+ * The events a customer hears about; the rest are internal progress (InventoryUpdated, OrderCompleted) or for
+ * operators (CompensationReminder).
+ */
 export const notifiedEvents = [
   'OrderCreated',
   'PaymentProcessed',
@@ -78,8 +81,10 @@ export function renderNotification(event: ParsedEvent): RenderedMessage | undefi
         title: 'We are looking into your order',
         body: `Undoing ${order} needs our attention; our team will contact you. (${event.envelope.data.reason.message})`,
       };
+    // Reminders are for operators (alerting reads them off the stream): the customer heard once, at CompensationFailed.
     case 'InventoryUpdated':
     case 'OrderCompleted':
+    case 'CompensationReminder':
       return undefined;
   }
 }

@@ -4,7 +4,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
 import type { AppDeps } from '../../../src/api/deps.js';
 import { startSagaWorkers } from '../../support/saga-harness.js';
-import type { SagaWorkers } from '../../support/saga-harness.js';
+import type { SagaHarnessOptions, SagaWorkers } from '../../support/saga-harness.js';
 import { buildTestApi, jsonInit } from './api-fixture.js';
 import type { TestApi } from './api-fixture.js';
 import { createTestNamespace } from './dev-namespace.js';
@@ -22,12 +22,16 @@ export interface SagaApi extends TestApi {
  * builds the API on a client for that namespace. The event history port reads what the workers published
  * (an in-memory stand-in for the JetStream one). Create once per file in `beforeAll`.
  */
-export async function startSagaApi(prefix: string, deps: Partial<AppDeps> = {}): Promise<SagaApi> {
+export async function startSagaApi(
+  prefix: string,
+  deps: Partial<AppDeps> = {},
+  workerOptions: SagaHarnessOptions = {},
+): Promise<SagaApi> {
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
   const namespace = await createTestNamespace(connection, prefix);
-  const workers = await startSagaWorkers({ nativeConnection, namespace });
+  const workers = await startSagaWorkers({ nativeConnection, namespace }, workerOptions);
   const client = new Client({ connection, namespace });
   const api = buildTestApi(client, { events: new MemoryEventHistory(() => workers.publisher.published), ...deps });
   return {
