@@ -14,6 +14,7 @@ export function statusOfEvent(event: ParsedEvent): OrderStatus | undefined {
     case 'OrderFailed':
     case 'OrderCancelled':
     case 'CompensationFailed':
+    case 'CompensationsRetried':
       return event.envelope.data.status;
     case 'PaymentProcessed':
       return 'PAYMENT_CAPTURED';
@@ -25,6 +26,8 @@ export function statusOfEvent(event: ParsedEvent): OrderStatus | undefined {
     case 'InventoryReleased':
     case 'ShipmentCancelled':
       return 'COMPENSATING';
+    // OrderApproved is published while the order still awaits approval; the payment that follows moves it on.
+    case 'OrderApproved':
     case 'PaymentFailed':
     case 'InventoryUpdateFailed':
       return undefined;

@@ -8,6 +8,7 @@
  * compensation for a step that never happened is a no-op that reports `{ applied: false }`.
  */
 import type { Money, OrderLineInput, PricedLine, PricedOrder, ShippingAddress } from './order.js';
+import type { Actor } from './actor.js';
 import type { OrderStatus } from './order-status.js';
 
 /**
@@ -90,7 +91,14 @@ export interface ShippingActivities {
 }
 
 /** Order-level events have no service store behind them; the order worker publishes them. */
-export type OrderEventName = 'OrderCreated' | 'OrderCompleted' | 'OrderFailed' | 'OrderCancelled' | 'CompensationFailed';
+export type OrderEventName =
+  | 'OrderCreated'
+  | 'OrderApproved'
+  | 'OrderCompleted'
+  | 'OrderFailed'
+  | 'OrderCancelled'
+  | 'CompensationFailed'
+  | 'CompensationsRetried';
 
 export interface PublishOrderEventInput {
   name: OrderEventName;
@@ -102,6 +110,8 @@ export interface PublishOrderEventInput {
   total?: Money;
   lines?: PricedLine[];
   reason?: { code: string; message: string };
+  /** Who asked for what the event reports (an approval, a cancel, a retry), when someone did. */
+  actor?: Actor;
 }
 
 export interface OrderActivities {

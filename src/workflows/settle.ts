@@ -1,7 +1,8 @@
 // Ends an order that cannot complete: runs its compensations (waiting for an operator if one fails for good), then FAILED or CANCELLED.
-import { CancellationScope, condition, log } from '@temporalio/workflow';
+import { CancellationScope, condition, log, patched } from '@temporalio/workflow';
+import type { Actor } from '../shared/actor.js';
 import { summarizeFailure } from './failures.js';
-import { publishEvent } from './order-events.js';
+import { actorEventsPatch, publishEvent } from './order-events.js';
 import type { OrderRecord } from './order-record.js';
 import type { OrderRequests } from './order-requests.js';
 import type { Saga } from './saga.js';
@@ -11,6 +12,8 @@ export interface Stop {
   kind: 'failed' | 'cancelled';
   code: string;
   message: string;
+  /** Who asked for the stop (a cancel or a rejection), when someone did. */
+  actor?: Actor;
 }
 
 /**
@@ -37,12 +40,16 @@ export async function settle(stop: Stop, record: OrderRecord, saga: Saga, reques
         await condition(() => requests.retryCompensations);
         requests.retryCompensations = false;
         record.moveTo('COMPENSATING');
+        if (patched(actorEventsPatch)) {
+          await publishEvent(record, 'CompensationsRetried', { round, actor: requests.retriedBy });
+        }
       }
     }
     const failure = record.view.failure ?? { code: stop.code, message: stop.message };
     if (stop.kind === 'cancelled') {
       record.moveTo('CANCELLED');
-      await publishEvent(record, 'OrderCancelled', { reason: failure });
+      const actor = stop.actor !== undefined && patched(actorEventsPatch) ? stop.actor : undefined;
+      await publishEvent(record, 'OrderCancelled', { reason: failure, actor });
     } else {
       record.moveTo('FAILED');
       await publishEvent(record, 'OrderFailed', { reason: failure });

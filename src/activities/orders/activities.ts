@@ -16,7 +16,7 @@ export function createOrderActivities({ publisher, clock = systemClock }: OrderA
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
       inStep(async ({ workflowId }) => {
-        const { name, step, orderId, customerId, status, total, lines, reason } = input;
+        const { name, step, orderId, customerId, status, total, lines, reason, actor } = input;
         await emitEvent(publisher, {
           name,
           workflowId,
@@ -28,6 +28,7 @@ export function createOrderActivities({ publisher, clock = systemClock }: OrderA
             ...(total && { total }),
             ...(lines && { lines }),
             ...(reason && { reason }),
+            ...(actor && { actor }),
           },
           time: clock().toISOString(),
         });
