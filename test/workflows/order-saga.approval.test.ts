@@ -41,7 +41,9 @@ describe('orderSaga approval', () => {
     const waiting = await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL');
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toBeUndefined();
     expect(waiting.steps.map((s) => s.name)).toEqual(['priceOrder']);
-    expect(await updateRefusal(handle.executeUpdate(retryCompensationsUpdate, { args: [{}] }))).toMatch(/no failed compensation/);
+    expect(await updateRefusal(handle.executeUpdate(retryCompensationsUpdate, { args: [{}] }))).toMatch(
+      /no failed compensation/,
+    );
 
     const approved = await handle.executeUpdate(approveUpdate, { args: [{}] });
     expect(approved.status).not.toBe('AWAITING_APPROVAL');
