@@ -102,7 +102,7 @@ async function main(argv: string[]): Promise<number> {
     );
     return 1;
   }
-  console.log(await issuer.token(who, flags.ttl ?? defaultTokenLifetimeSeconds));
+  console.log(await issuer.token(who, flags.ttl ?? Math.min(defaultTokenLifetimeSeconds, maxSeconds)));
   return 0;
 }
 

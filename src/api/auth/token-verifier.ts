@@ -38,12 +38,14 @@ const realm = 'order-saga';
 
 /**
  * A `WWW-Authenticate` value (RFC 6750 section 3). Without `error` it is the plain challenge a request with no
- * credentials gets; the parameters are our own fixed words, so they need no escaping beyond a check.
+ * credentials gets. RFC 6750 allows only printable ASCII without `"` and a backslash in `error_description` (and a
+ * header value must be ASCII), so anything else becomes `'`.
  */
 export function bearerChallenge(params: { error?: string; description?: string; scope?: string } = {}): string {
   const parts = [`realm="${realm}"`];
   if (params.error) parts.push(`error="${params.error}"`);
-  if (params.description) parts.push(`error_description="${params.description.replace(/["\\]/g, "'")}"`);
+  if (params.description)
+    parts.push(`error_description="${params.description.replace(/[^\x20-\x21\x23-\x5b\x5d-\x7e]/g, "'")}"`);
   if (params.scope) parts.push(`scope="${params.scope}"`);
   return `Bearer ${parts.join(', ')}`;
 }
@@ -70,7 +72,7 @@ function rejectionOf(error: unknown): ApiError {
       return new InvalidTokenError(known ?? 'A claim of the token is not acceptable', { cause: error });
     }
     case 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED':
-      return new InvalidTokenError('The token’s signature does not verify', { cause: error });
+      return new InvalidTokenError('The signature of the token does not verify', { cause: error });
     case 'ERR_JWKS_NO_MATCHING_KEY':
     case 'ERR_JWKS_MULTIPLE_MATCHING_KEYS':
       return new InvalidTokenError('The token was signed with a key the issuer does not publish (kid)', {
