@@ -3,12 +3,15 @@ import type { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { orderWorkflowId } from '../../src/shared/order.js';
+import { approveUpdate, cancelUpdate, rejectUpdate } from '../../src/workflows/definitions.js';
+import type { ActorInput } from '../../src/workflows/definitions.js';
 import { waitFor } from '../support/wait-for.js';
 import { expectErrorShape, jsonInit, orderBody } from './support/api-fixture.js';
 import { act, place, startSagaApi, waitForOrder } from './support/saga-api.js';
 import type { OrderAnswer, SagaApi } from './support/saga-api.js';
-import { badCredentials, expectForbidden, expectRefused, sagaSnapshot } from './support/security.js';
+import { badCredentials, expectForbidden, expectRefused, quiet, sagaSnapshot } from './support/security.js';
 import { asUser, testIssuer, testOperator, tokenFor } from './support/tokens.js';
 
 let api: SagaApi;
@@ -45,6 +48,7 @@ beforeAll(async () => {
   );
   parked = blocked.body.orderId;
   await waitForOrder(api, parked, (o) => o.status === 'COMPENSATION_FAILED');
+  await quiet(api, [waiting, parked]);
 });
 
 afterAll(async () => {
@@ -166,6 +170,30 @@ async function publishedByWorkflow(orderId: string): Promise<Record<string, unkn
     return payload === undefined ? [] : [defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload)];
   });
 }
+
+describe('the workflow’s own validators, behind the API', () => {
+  it('refuse an update whose actor could not have made it, before it reaches the history', async () => {
+    const before = await snapshot();
+    const handle = api.client.workflow.getHandle(orderWorkflowId(waiting));
+    const refusal = (update: Promise<unknown>) =>
+      update.then(
+        () => 'accepted',
+        (error: unknown) => (error instanceof WorkflowUpdateFailedError ? (error.cause?.message ?? '') : String(error)),
+      );
+    const customer = (id: string) => ({ actor: { kind: 'customer' as const, id } });
+    expect(await refusal(handle.executeUpdate(cancelUpdate, { args: [customer(mallory.customer)] }))).toMatch(
+      /is not customer cus_mallory's order/,
+    );
+    for (const update of [approveUpdate, rejectUpdate]) {
+      expect(await refusal(handle.executeUpdate(update, { args: [customer(victim.customer)] }))).toMatch(
+        /Only an operator may/,
+      );
+    }
+    const forged = { actor: { kind: 'admin', id: 'root' } } as unknown as ActorInput;
+    expect(await refusal(handle.executeUpdate(approveUpdate, { args: [forged] }))).toMatch(/actor.kind must be/);
+    expect(await snapshot()).toEqual(before);
+  });
+});
 
 describe('the workflow history is the audit log', () => {
   it('records the operator who approved, in the update and in the OrderApproved event', async () => {

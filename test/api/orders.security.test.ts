@@ -6,7 +6,7 @@ import { waitFor } from '../support/wait-for.js';
 import { expectErrorShape, jsonInit, orderBody } from './support/api-fixture.js';
 import { ended, place, startSagaApi, waitForOrder } from './support/saga-api.js';
 import type { OrderAnswer, SagaApi } from './support/saga-api.js';
-import { badCredentials, expectForbidden, expectRefused, sagaSnapshot } from './support/security.js';
+import { badCredentials, expectForbidden, expectRefused, quiet, sagaSnapshot } from './support/security.js';
 import { asUser, testOperator } from './support/tokens.js';
 
 let api: SagaApi;
@@ -50,6 +50,7 @@ beforeAll(async () => {
   await waitFor(async () => (await api.client.workflow.count('WorkflowType = "orderSaga"')).count === placedHere, {
     what: 'the namespace to list both orders',
   });
+  await quiet(api, [waiting, declined]);
 });
 
 afterAll(async () => {
@@ -165,10 +166,21 @@ describe('GET /orders', () => {
     api.readModel.add(
       { orderId: waiting, customerId: victim.customer, status: 'AWAITING_APPROVAL', createdAt: at, updatedAt: at },
       { orderId: randomUUID(), customerId: mallory.customer, status: 'COMPLETED', createdAt: at, updatedAt: at },
+      {
+        orderId: randomUUID(),
+        customerId: victim.customer,
+        status: 'FAILED',
+        failure: { code: 'PaymentDeclined', message: 'issuer 05: do not honour' },
+        createdAt: at,
+        updatedAt: at,
+      },
     );
     const { orders } = (await (await api.as(victim).request('/orders?limit=100')).json()) as { orders: OrderAnswer[] };
     expect(orders.length).toBeGreaterThan(0);
     expect(orders.every((o) => (o as OrderAnswer & { customerId?: string }).customerId === victim.customer)).toBe(true);
+    expect(orders.map((o) => o.failure).filter(Boolean)).toEqual([
+      { code: 'PaymentDeclined', message: 'The payment was declined.' },
+    ]);
     const theirs = await api.as(mallory).request(`/orders?customerId=${victim.customer}`);
     expect(await theirs.clone().text()).not.toMatch(secrets);
     await expectForbidden(theirs);

@@ -38,17 +38,17 @@ export function failureFor<F extends { code: string; message: string }>(audience
   return audience === 'operator' ? failure : forCustomer(failure);
 }
 
+/** The order's failure and those of its steps and compensations, as `audience` may see them. */
 function withFailuresFor<V extends Pick<OrderView, 'failure' | 'steps' | 'compensations'>>(
   audience: Audience,
   view: V,
 ): V {
-  if (audience === 'operator') return view;
   const { failure, steps, compensations } = view;
   const redact = <R extends { failure?: { code: string; message: string } }>(record: R): R =>
-    record.failure === undefined ? record : { ...record, failure: forCustomer(record.failure) };
+    record.failure === undefined ? record : { ...record, failure: failureFor(audience, record.failure) };
   return {
     ...view,
-    ...(failure === undefined ? {} : { failure: forCustomer(failure) }),
+    ...(failure === undefined ? {} : { failure: failureFor(audience, failure) }),
     ...(steps === undefined ? {} : { steps: steps.map(redact) }),
     ...(compensations === undefined ? {} : { compensations: compensations.map(redact) }),
   };

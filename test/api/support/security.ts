@@ -126,3 +126,18 @@ export async function sagaSnapshot(api: SagaApi, orderIds: readonly string[]) {
   );
   return { workflows, events: api.workers.publisher.published.length, stock: Object.fromEntries(stock), orders };
 }
+
+/**
+ * Waits until the saga is quiet: two snapshots 300 ms apart are equal (an order that just reached a status may still
+ * be publishing its event or finishing its workflow task), so a test's "before" is not still moving.
+ */
+export async function quiet(api: SagaApi, orderIds: readonly string[]): Promise<void> {
+  let previous = JSON.stringify(await sagaSnapshot(api, orderIds));
+  for (let tries = 0; tries < 50; tries += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const now = JSON.stringify(await sagaSnapshot(api, orderIds));
+    if (now === previous) return;
+    previous = now;
+  }
+  throw new Error('the saga did not settle within 15 s');
+}
