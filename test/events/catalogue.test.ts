@@ -23,6 +23,9 @@ const expected = [
   'InventoryReleased',
   'ShipmentCancelled',
   'CompensationFailed',
+  // Who acted (the API's principal): published under the patch operator-actions-as-events.
+  'OrderApproved',
+  'CompensationsRetried',
 ];
 
 describe('event catalogue', () => {

@@ -62,6 +62,7 @@ describe('orderSaga approval', () => {
     await expectStockConserved(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
+      'OrderApproved',
       'PaymentProcessed',
       'InventoryUpdated',
       'OrderShipped',

@@ -143,6 +143,7 @@ describe('orderSaga failures', () => {
       'PaymentProcessed',
       'InventoryUpdateFailed',
       'CompensationFailed',
+      'CompensationsRetried',
       'PaymentRefunded',
       'OrderFailed',
     ]);
