@@ -21,6 +21,8 @@ async function main(argv: string[]) {
     ...(options.temporalAddress ? { temporalAddress: options.temporalAddress } : {}),
     ...(options.natsUrl ? { natsUrl: options.natsUrl } : {}),
     namespace: options.namespace,
+    // The benchmark measures the system, not the per-customer write limit in front of it.
+    config: { API_WRITE_RATE: 1_000_000, API_WRITE_BURST: 1_000_000 },
   });
   const connection = await Connection.connect({ address: system.temporalAddress });
   try {

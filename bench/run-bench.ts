@@ -221,10 +221,12 @@ function openLoop(rate: number, count: number, op: (index: number) => Promise<vo
   };
 }
 
-async function postOrder(apiUrl: string, body: unknown): Promise<string> {
-  const res = await fetch(`${apiUrl}/orders`, {
+/** POST /orders as the body's customer, with a token from the system's local issuer. */
+async function postOrder(system: RunningSystem, body: { customerId: string }): Promise<string> {
+  const token = await system.tokens.customer(body.customerId);
+  const res = await fetch(`${system.apiUrl}/orders`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(60_000),
   });
@@ -292,7 +294,7 @@ export async function runBench(ctx: BenchContext): Promise<BenchReport> {
     await handle.result();
   };
   const sagaOnce = async () => {
-    const orderId = await postOrder(system.apiUrl, happyBody());
+    const orderId = await postOrder(system, happyBody());
     const state = (await client.workflow.getHandle(orderWorkflowId(orderId)).result()) as OrderState;
     if (state.status !== 'COMPLETED') throw new Error(`order ${orderId} ended ${state.status}`);
   };
@@ -398,7 +400,7 @@ export async function runBench(ctx: BenchContext): Promise<BenchReport> {
       ctx,
       acceptSpec('accept: POST /orders', 'POST /orders until its 201'),
       closedLoop(options.acceptConcurrency, options.acceptCount, async () => {
-        started.push(orderWorkflowId(await postOrder(system.apiUrl, happyBody())));
+        started.push(orderWorkflowId(await postOrder(system, happyBody())));
       }),
     );
     await drain(ctx, started.splice(0));

@@ -7,6 +7,7 @@ import { mixEntries, planOrders, stockNeeded } from './mix.js';
 import { commandLine, pidListeningOn, type NamedProcess } from './processes.js';
 import type { LoadReport } from './run.js';
 import { fetchAvailability, restock, shortfalls } from './stock.js';
+import { localApiTokens } from './tokens.js';
 
 const portOf = (url: string, fallback: number) => Number(new URL(url).port || fallback);
 
@@ -75,7 +76,9 @@ async function main(argv: string[]): Promise<number> {
     for (const p of processes)
       console.error(`loadgen: sampling ${p.name} (pid ${p.pid}: ${commandLine(p.pid) ?? '?'})`);
   }
-  return exitCode(await runAndReport('loadgen', options, options, processes));
+  // Tokens from the running system's local issuer: the keys under DATA_DIR (./data for `npm run dev`).
+  const tokens = localApiTokens(loadConfig());
+  return exitCode(await runAndReport('loadgen', options, { ...options, tokens }, processes));
 }
 
 runCommand(loadgenCommand, main);

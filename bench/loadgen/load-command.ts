@@ -4,6 +4,7 @@ import { MemorySampler } from './memory.js';
 import type { NamedProcess } from './processes.js';
 import { summaryLines, writeLoadReport } from './report.js';
 import { loadSettings, runLoad, type LoadReport } from './run.js';
+import type { ApiTokens } from './tokens.js';
 
 /**
  * Runs the load against `target` (the flags' API and NATS, or a system the command started), sampling `processes`
@@ -13,7 +14,7 @@ import { loadSettings, runLoad, type LoadReport } from './run.js';
 export async function runAndReport(
   name: string,
   options: LoadgenOptions,
-  target: { apiUrl: string; natsUrl: string },
+  target: { apiUrl: string; natsUrl: string; tokens: ApiTokens },
   processes: readonly NamedProcess[],
 ): Promise<LoadReport> {
   const stop = new AbortController();
@@ -25,6 +26,7 @@ export async function runAndReport(
   const soak = options.soak;
   const report = await runLoad({
     ...loadSettings({ ...options, ...target }),
+    tokens: target.tokens,
     signal: stop.signal,
     ...(soak
       ? {

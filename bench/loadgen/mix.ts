@@ -1,6 +1,6 @@
 // The order mixes the load generator sends: scenarios built from the demo tokens, SKUs and countries, and what each should end as.
 
-import type { PlaceOrderBody } from '../../src/api/schemas/order.js';
+import type { PlaceOrderBody as ApiPlaceOrderBody } from '../../src/api/schemas/order.js';
 
 /** The three terminal events an order's saga ends with. */
 export const terminalEvents = ['OrderCompleted', 'OrderFailed', 'OrderCancelled'] as const;
@@ -9,8 +9,11 @@ export type TerminalEvent = (typeof terminalEvents)[number];
 /** What the load generator does right after the order is placed (201). */
 export type FollowUp = 'cancel' | 'approve';
 
-/** What the load generator POSTs: the API's own request body type, so the two cannot drift apart. */
-export type { PlaceOrderBody };
+/**
+ * What the load generator POSTs: the API's own request body type, so the two cannot drift apart, always naming its
+ * customer (the API takes it from the token; the generator signs each order as that customer).
+ */
+export type PlaceOrderBody = ApiPlaceOrderBody & { customerId: string };
 
 export interface Scenario {
   name: string;

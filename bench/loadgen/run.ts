@@ -14,6 +14,7 @@ import { machineInfo, type MachineInfo, type NamedProcess } from './processes.js
 import { ProgressReporter, type ProgressOptions } from './progress.js';
 import { bucketize, bucketWidthMs, ratePerSecond, summarize, type LatencySummary } from './stats.js';
 import { TerminalEventWatcher } from './terminal-events.js';
+import { bearer, type ApiTokens } from './tokens.js';
 
 /** What a run sends, where, and how long it waits: the options a report repeats. */
 export interface LoadSettings {
@@ -33,6 +34,8 @@ export function loadSettings(options: LoadSettings): LoadSettings {
 }
 
 export interface LoadRunOptions extends LoadSettings {
+  /** Who each request speaks for: the order's customer, an operator for approvals. */
+  tokens: ApiTokens;
   /** The progress display; `false` for none (tests). */
   progress?: ProgressOptions | false;
   /** Stops sending (the run then drains and reports what it sent). */
@@ -153,10 +156,15 @@ function expectedAfterFollowUp(planned: TerminalEvent, action: FollowUp, status:
   return planned;
 }
 
-async function postJson(url: string, body: unknown, timeoutMs: number): Promise<{ status: number; json: unknown }> {
+async function postJson(
+  url: string,
+  body: unknown,
+  timeoutMs: number,
+  token: string,
+): Promise<{ status: number; json: unknown }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...bearer(token) },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(timeoutMs),
   });
@@ -185,7 +193,8 @@ async function placeOne(
   const timeoutMs = options.requestTimeoutS * 1000;
   outcome.sentAt = clock.now();
   try {
-    const { status, json } = await postJson(`${options.apiUrl}/orders`, planned.body, timeoutMs);
+    const customer = await options.tokens.customer(planned.body.customerId);
+    const { status, json } = await postJson(`${options.apiUrl}/orders`, planned.body, timeoutMs, customer);
     outcome.respondedAt = clock.now();
     outcome.httpStatus = status;
     const orderId = (json as { orderId?: unknown } | undefined)?.orderId;
@@ -200,15 +209,12 @@ async function placeOne(
   const followUp: NonNullable<OrderOutcome['followUp']> = { action };
   outcome.followUp = followUp;
   try {
-    const body = action === 'cancel' ? { reason: 'load generator: cancel right after placing' } : undefined;
+    // The customer cancels their own order; approving is an operator's act.
+    const body = action === 'cancel' ? { reason: 'load generator: cancel right after placing' } : {};
     const url = `${options.apiUrl}/orders/${outcome.orderId}/${action}`;
-    const res =
-      body === undefined
-        ? await fetch(url, { method: 'POST', signal: AbortSignal.timeout(timeoutMs) }).then(async (r) => {
-            await r.arrayBuffer();
-            return { status: r.status };
-          })
-        : await postJson(url, body, timeoutMs);
+    const token =
+      action === 'cancel' ? await options.tokens.customer(planned.body.customerId) : await options.tokens.operator();
+    const res = await postJson(url, body, timeoutMs, token);
     followUp.httpStatus = res.status;
     outcome.expected = expectedAfterFollowUp(planned.scenario.expected, action, res.status);
   } catch (error) {

@@ -17,6 +17,7 @@ import { createRoleContext } from '../../src/workers/role-context.js';
 import { roleNames, type RoleName, type RunningRole } from '../../src/workers/role.js';
 import { startRoles, stopRoles } from '../../src/workers/run-roles.js';
 import { pidListeningOn, type NamedProcess } from './processes.js';
+import { localApiTokens, type ApiTokens } from './tokens.js';
 
 export interface SystemOptions {
   /** Reuse a running Temporal server (host:port); unset starts a dev server on a free port. */
@@ -43,6 +44,8 @@ export interface RunningSystem {
   dataDir: string;
   /** The processes doing the work, for memory figures: the servers this system started, and the roles' process. */
   processes: NamedProcess[];
+  /** Tokens the system's API accepts: signed with the local keys in its data folder. */
+  tokens: ApiTokens;
   stop(): Promise<void>;
 }
 
@@ -213,6 +216,7 @@ async function runningSystem(
     namespace: config.TEMPORAL_NAMESPACE,
     dataDir,
     processes: [...parts.processes, ...servers.processes],
+    tokens: localApiTokens(config),
     stop,
   };
 }

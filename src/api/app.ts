@@ -8,15 +8,20 @@ import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
 import { ApiError, errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
+import { authenticate } from './middleware/authenticate.js';
+import { writeRateLimit } from './middleware/write-rate-limit.js';
+import { StreamSlots } from './orders/stream-slots.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { jwksRoutes } from './routes/jwks.js';
 import { orderActionRoutes } from './routes/order-actions.js';
 import { orderEventRoutes } from './routes/order-events.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
+import { bearerScheme, bearerSchemeObject } from './schemas/security.js';
 
 /**
  * Hono hands only `Error` instances to `onError` and rethrows anything else (a library throwing a plain
@@ -45,7 +50,10 @@ const documentInfo = {
 
 /**
  * The whole API as a Hono app. Middleware order matters: the request ID comes first so that every answer,
- * errors from later middleware included, carries it; the body limit runs before any route reads the body.
+ * errors from later middleware included, carries it; authentication comes before anything reads the body or
+ * reaches a dependency (an anonymous request is a 401 whatever it sends), then the per-principal write limit,
+ * then the body limit, before any route reads the body. Each protected route checks its scope itself
+ * (src/api/schemas/security.ts).
  * Incoming `X-Request-Id` values are kept when they are short and plain (letters, digits, `_-=`, at most
  * 128), so a caller's trace ID flows through; anything else is replaced by a fresh UUID.
  */
@@ -69,6 +77,8 @@ export function createApp(deps: AppDeps) {
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));
+  app.use(authenticate(deps.auth.authenticator));
+  app.use(writeRateLimit({ ratePerSecond: deps.config.API_WRITE_RATE, burst: deps.config.API_WRITE_BURST }));
   app.use(
     bodyLimit({
       maxSize: deps.config.API_BODY_LIMIT,
@@ -83,10 +93,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes(deps));
   app.route('/', orderRoutes(deps, workflows));
   app.route('/', orderActionRoutes(deps, workflows));
-  app.route('/', orderEventRoutes(deps, workflows));
+  const streams = new StreamSlots(deps.config.API_STREAMS_PER_PRINCIPAL, deps.config.API_STREAMS_TOTAL);
+  app.route('/', orderEventRoutes(deps, workflows, streams));
   app.route('/', productRoutes(deps));
   app.route('/', customerRoutes(deps));
   app.route('/', analyticsRoutes(deps));
+  if (deps.auth.localKeys) app.route('/', jwksRoutes(deps.auth.localKeys));
+  app.openAPIRegistry.registerComponent('securitySchemes', bearerScheme, bearerSchemeObject);
 
   const document = () => app.getOpenAPIDocument(documentInfo);
   app.get('/openapi.json', (c) => c.json(document()));

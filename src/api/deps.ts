@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../logger.js';
+import type { ApiAuth } from './auth/api-auth.js';
 import type { AnalyticsReader } from './ports/analytics-reader.js';
 import type { EventHistory } from './ports/event-history.js';
 import type { NotificationReader } from './ports/notification-reader.js';
@@ -10,7 +11,7 @@ import type { ProductCatalogue } from './ports/product-catalogue.js';
 import type { ReadinessProbe } from './ports/readiness-probe.js';
 
 /**
- * Writes go through Temporal only (the workflow owns every change to an order); everything else the API
+ * Every route but the open ones authenticates through `auth`. Writes go through Temporal only (the workflow owns every change to an order); everything else the API
  * shows comes through a read port, so the routes do not know which database or broker backs them.
  */
 export interface AppDeps {
@@ -25,7 +26,13 @@ export interface AppDeps {
     | 'API_BODY_LIMIT'
     | 'API_UPDATE_TIMEOUT_MS'
     | 'API_QUERY_TIMEOUT_MS'
+    | 'API_WRITE_RATE'
+    | 'API_WRITE_BURST'
+    | 'API_STREAMS_PER_PRINCIPAL'
+    | 'API_STREAMS_TOTAL'
   >;
+  /** Who is calling: the verifier of bearer tokens, and the local issuer's keys when the API is its own issuer. */
+  auth: ApiAuth;
   logger: Logger;
   /** A client on `config.TEMPORAL_NAMESPACE`. */
   temporal: Client;

@@ -14,6 +14,9 @@ export const errorStatus = {
   VALIDATION_FAILED: 400,
   MALFORMED_JSON: 400,
   INVALID_CURSOR: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
   INVALID_STATE: 409,
@@ -23,9 +26,12 @@ export const errorStatus = {
   INVALID_QUANTITY: 422,
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_KEY_EXPIRED: 422,
+  RATE_LIMITED: 429,
+  TOO_MANY_STREAMS: 429,
   INTERNAL: 500,
   UNAVAILABLE: 503,
   NOT_READY: 503,
+  STREAMS_BUSY: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof errorStatus;
@@ -40,13 +46,17 @@ export interface ErrorBody {
 export class ApiError extends Error {
   override readonly name = 'ApiError';
 
+  /** Response headers the answer must carry: `WWW-Authenticate` on a 401, `Retry-After` on a 429. */
+  readonly headers: Readonly<Record<string, string>>;
+
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; headers?: Record<string, string> },
   ) {
     super(message, options);
+    this.headers = options?.headers ?? {};
   }
 
   get status(): ContentfulStatusCode {
@@ -119,6 +129,7 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
     if (error.status >= 500 && error.code !== 'INTERNAL') {
       logger.warn({ code: error.code, requestId: c.get('requestId'), err: error.cause }, error.message);
     }
+    for (const [name, value] of Object.entries(error.headers)) c.header(name, value);
     return c.json(errorBody(c, error), error.status);
   };
 }

@@ -4,9 +4,10 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(1).max(65535);
 /** Typed as `ms`'s `StringValue`, what the `ms` library and Temporal's `Duration` take, once the pattern has passed. */
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d') as z.ZodType<StringValue, string>;
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, 'a duration such as 500ms, 30s, 15m, 24h or 7d') as z.ZodType<
+  StringValue,
+  string
+>;
 const csv = z.string().transform((s) =>
   s
     .split(',')
@@ -50,7 +51,7 @@ export const envSchema = z.object({
       description:
         'The folder of local data: one SQLite file per service and read model (unless `DATABASE_URL` is set) and, ' +
         'for `npm run dev`, the Temporal database, JetStream’s store and the server logs.',
-      roles: [...dataReaders, 'npm run dev', ...dataCommands],
+      roles: [...dataReaders, 'npm run dev', ...dataCommands, 'npm run token'],
     }),
   DATABASE_URL: z
     .string()
@@ -195,6 +196,116 @@ export const envSchema = z.object({
       description: 'Milliseconds the API waits for a state query before it answers from the read model.',
       roles: ['api'],
     }),
+
+  API_WRITE_RATE: z.coerce
+    .number()
+    .positive()
+    .default(2)
+    .meta({
+      description:
+        'Writes (POST requests) per second one principal (a token’s subject) may make on average; above it the API ' +
+        'answers 429 with `Retry-After`. Counted in each API process: with several replicas behind a load ' +
+        'balancer, a principal may make up to this many per replica (docs/security.md).',
+      roles: ['api'],
+    }),
+  API_WRITE_BURST: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(20)
+    .meta({
+      description: 'Writes one principal may make at once before `API_WRITE_RATE` applies (the token bucket’s size).',
+      roles: ['api'],
+    }),
+  API_STREAMS_PER_PRINCIPAL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(8)
+    .meta({
+      description:
+        'Event streams (`GET /orders/{id}/events`) one principal may hold open at once in one API process; one more ' +
+        'is 429. An operator console keeps a few open, so leave headroom.',
+      roles: ['api'],
+    }),
+  API_STREAMS_TOTAL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(500)
+    .meta({
+      description:
+        'Event streams one API process holds open at once, whoever opened them; one more is 503 with `Retry-After`.',
+      roles: ['api'],
+    }),
+
+  AUTH_JWKS_URL: z
+    .url()
+    .optional()
+    .meta({
+      description:
+        'The JSON Web Key Set of the identity provider whose tokens the API accepts (any OIDC provider’s ' +
+        '`jwks_uri`). Unset: the API keeps its own signing keys under `DATA_DIR/auth/`, serves their public half ' +
+        'at `/.well-known/jwks.json` and verifies through that URL; `npm run token` signs with them.',
+      roles: ['api', 'npm run token'],
+    }),
+  AUTH_ISSUER: z
+    .string()
+    .min(1)
+    .default('urn:order-saga:local')
+    .meta({
+      description: 'The `iss` every token must carry (the provider’s issuer URL); `npm run token` writes it.',
+      roles: ['api', 'npm run token'],
+    }),
+  AUTH_AUDIENCE: z
+    .string()
+    .min(1)
+    .default('order-saga-api')
+    .meta({
+      description:
+        'The `aud` every token must include (the API’s identifier at the provider); `npm run token` writes it.',
+      roles: ['api', 'npm run token'],
+    }),
+  AUTH_ALGORITHMS: csv
+    .pipe(
+      z
+        .array(z.enum(['ES256', 'ES384', 'ES512', 'EdDSA', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']))
+        .min(1),
+    )
+    .default(['ES256'])
+    .meta({
+      description:
+        'Comma-separated JWS algorithms a token may be signed with; any other (`none`, `HS256`...) is refused. ' +
+        'Local keys are made for the first.',
+      roles: ['api', 'npm run token'],
+    }),
+  AUTH_CLOCK_TOLERANCE: duration.default('5s').meta({
+    description: 'How far apart the clocks of the token’s issuer and the API may be when `exp` and `nbf` are checked.',
+    roles: ['api'],
+  }),
+  AUTH_ROLE_CLAIM: z
+    .string()
+    .min(1)
+    .default('scope')
+    .meta({
+      description:
+        'The claim holding a token’s scopes (a space-separated string or an array): `orders:operate` makes an ' +
+        'operator, `orders:place` a customer (docs/security.md).',
+      roles: ['api', 'npm run token'],
+    }),
+  AUTH_JWKS_COOLDOWN: duration.default('30s').meta({
+    description:
+      'The least time between two fetches of the key set that a token with an unknown key id may cause; a newly ' +
+      'rotated key is accepted at the latest this long after its first token.',
+    roles: ['api'],
+  }),
+  AUTH_TOKEN_MAX_TTL: duration.default('24h').meta({
+    description:
+      'The longest lifetime `npm run token -- --ttl` grants. A rotated-out local key stays in the key set this ' +
+      'long (plus `AUTH_CLOCK_TOLERANCE`) after it stopped signing, so every token it signed stays valid until it ' +
+      'expires.',
+    roles: ['api', 'npm run token'],
+  }),
 
   /**
    * Worker tuning (docs/scaling.md says what each changes). Unset means the SDK's default. Slots bound the

@@ -10,6 +10,8 @@ const id = z.string().min(1);
 /** Order IDs become a NATS subject token, so they may not contain separators or wildcards. */
 const orderId = z.string().regex(/^[^.*>\s]+$/, 'expected an order ID without dots, wildcards or spaces');
 const reason = z.object({ code: z.string().min(1), message: z.string() });
+/** Who asked for what an order event reports (src/shared/actor.ts): the principal the API authenticated. */
+const actor = z.strictObject({ kind: z.enum(['customer', 'operator']), id: z.string().min(1).max(255) });
 const stockLine = z.object({ sku: id, quantity: z.number().int().positive() });
 const pricedLine = stockLine.extend({ name: z.string(), unitPrice: money, lineTotal: money });
 
@@ -21,6 +23,8 @@ const orderEvent = z.object({
   total: money.optional(),
   lines: z.array(pricedLine).optional(),
   reason: reason.optional(),
+  /** Added within v1: set on OrderApproved, CompensationsRetried and an OrderCancelled someone asked for. */
+  actor: actor.optional(),
 });
 const failedOrderEvent = orderEvent.extend({ reason });
 
@@ -45,6 +49,7 @@ interface CatalogueEntry {
  */
 export const eventCatalogue = {
   OrderCreated: { version: 1, producer: 'orders', schema: orderEvent },
+  OrderApproved: { version: 1, producer: 'orders', schema: orderEvent },
   OrderCompleted: { version: 1, producer: 'orders', schema: orderEvent },
   OrderFailed: { version: 1, producer: 'orders', schema: failedOrderEvent },
   OrderCancelled: { version: 1, producer: 'orders', schema: orderEvent },
@@ -55,6 +60,7 @@ export const eventCatalogue = {
     producer: 'orders',
     schema: failedOrderEvent.extend({ reminder: z.number().int().positive(), parkedAt: z.iso.datetime() }),
   },
+  CompensationsRetried: { version: 1, producer: 'orders', schema: orderEvent },
   PaymentProcessed: { version: 1, producer: 'payments', schema: payment },
   PaymentFailed: { version: 1, producer: 'payments', schema: payment.extend({ reason }) },
   PaymentRefunded: { version: 1, producer: 'payments', schema: payment },

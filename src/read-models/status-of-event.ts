@@ -15,6 +15,7 @@ export function statusOfEvent(event: ParsedEvent): OrderStatus | undefined {
     case 'OrderCancelled':
     case 'CompensationFailed':
     case 'CompensationReminder':
+    case 'CompensationsRetried':
       return event.envelope.data.status;
     case 'PaymentProcessed':
       return 'PAYMENT_CAPTURED';
@@ -26,6 +27,8 @@ export function statusOfEvent(event: ParsedEvent): OrderStatus | undefined {
     case 'InventoryReleased':
     case 'ShipmentCancelled':
       return 'COMPENSATING';
+    // OrderApproved is published while the order still awaits approval; the payment that follows moves it on.
+    case 'OrderApproved':
     case 'PaymentFailed':
     case 'InventoryUpdateFailed':
       return undefined;

@@ -8,6 +8,7 @@
  * compensation for a step that never happened is a no-op that reports `{ applied: false }`.
  */
 import type { Money, OrderLineInput, PricedLine, PricedOrder, ShippingAddress } from './order.js';
+import type { Actor } from './actor.js';
 import type { OrderStatus } from './order-status.js';
 
 /**
@@ -92,11 +93,13 @@ export interface ShippingActivities {
 /** Order-level events have no service store behind them; the order worker publishes them. */
 export type OrderEventName =
   | 'OrderCreated'
+  | 'OrderApproved'
   | 'OrderCompleted'
   | 'OrderFailed'
   | 'OrderCancelled'
   | 'CompensationFailed'
-  | 'CompensationReminder';
+  | 'CompensationReminder'
+  | 'CompensationsRetried';
 
 export interface PublishOrderEventInput {
   name: OrderEventName;
@@ -112,6 +115,8 @@ export interface PublishOrderEventInput {
   reminder?: number;
   /** A CompensationReminder's parking: when the order moved to COMPENSATION_FAILED. */
   parkedAt?: string;
+  /** Who asked for what the event reports (an approval, a cancel, a retry), when someone did. */
+  actor?: Actor;
 }
 
 export interface OrderActivities {

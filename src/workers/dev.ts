@@ -69,10 +69,22 @@ async function main() {
       `  Temporal Web UI: http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       `  NATS:            ${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
       `  Data:            ${dataDir}  (server logs in logs/)`,
+      ...tokenLines(config),
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
   );
+}
+
+/** How to call the API: every route but the open ones needs a bearer token. */
+function tokenLines(config: Config): string[] {
+  if (config.AUTH_JWKS_URL !== undefined) {
+    return [`  Tokens:          from your identity provider (keys at ${config.AUTH_JWKS_URL}); docs/security.md`];
+  }
+  return [
+    `  Tokens:          TOKEN=$(npm run -s token -- --customer cust-42)   operators: --operator alice`,
+    `                   curl -H "authorization: Bearer $TOKEN" http://${config.API_HOST}:${config.API_PORT}/orders`,
+  ];
 }
 
 main().catch(async (error: unknown) => {

@@ -1,5 +1,7 @@
 // Installs the state query and the update handlers (with validators) that customers, the API and operators use.
 import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { actorProblem } from '../shared/actor.js';
+import type { Actor } from '../shared/actor.js';
 import type { OrderState } from '../shared/order-state.js';
 import { isTerminal } from '../shared/order-status.js';
 import { pricingFinished } from '../shared/saga-steps.js';
@@ -14,7 +16,7 @@ import {
 } from './definitions.js';
 import type { OrderRecord } from './order-record.js';
 import type { OrderRequests } from './order-requests.js';
-import type { ReasonInput } from './definitions.js';
+import type { ActorInput, ReasonInput } from './definitions.js';
 
 /** Statuses where the saga can still stop cleanly: nothing has left the warehouse. */
 const cancellable: readonly OrderStatus[] = ['PENDING', 'AWAITING_APPROVAL', 'PAYMENT_CAPTURED', 'INVENTORY_RESERVED'];
@@ -47,32 +49,46 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
 
   setHandler(getStateQuery, state);
 
-  setHandler(confirmPlacementUpdate, async () => {
-    await waitUntil(() => pricingFinished(record.view));
-    return state();
-  });
+  setHandler(
+    confirmPlacementUpdate,
+    async () => {
+      await waitUntil(() => pricingFinished(record.view));
+      return state();
+    },
+    { validator: (input?: ActorInput) => checkActor(input, record, 'customer') },
+  );
 
   setHandler(
     approveUpdate,
-    async () => {
-      requests.approval = { approved: true };
+    async (input?: ActorInput) => {
+      requests.approval = { approved: true, ...actorOf(input) };
       await waitUntil(() => record.status !== 'AWAITING_APPROVAL');
       return state();
     },
-    { validator: awaitingApproval },
+    {
+      validator: (input?: ActorInput) => {
+        checkActor(input, record, 'operator');
+        awaitingApproval();
+      },
+    },
   );
 
   setHandler(
     rejectUpdate,
     // Typed optional: a client may send no argument at all, and a handler that throws fails the workflow task.
     async (input?: ReasonInput) => {
-      requests.approval = { approved: false, ...(input?.reason === undefined ? {} : { reason: input.reason }) };
+      requests.approval = {
+        approved: false,
+        ...(input?.reason === undefined ? {} : { reason: input.reason }),
+        ...actorOf(input),
+      };
       await waitUntil(() => record.status !== 'AWAITING_APPROVAL');
       return state();
     },
     {
       validator: (input?: ReasonInput) => {
         checkReason(input);
+        checkActor(input, record, 'operator');
         awaitingApproval();
       },
     },
@@ -81,13 +97,14 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
   setHandler(
     cancelUpdate,
     async (input?: ReasonInput) => {
-      requests.cancel ??= input?.reason === undefined ? {} : { reason: input.reason };
+      requests.cancel ??= { ...(input?.reason === undefined ? {} : { reason: input.reason }), ...actorOf(input) };
       await waitUntil(() => isTerminal(record.status) || record.status === 'COMPENSATION_FAILED');
       return state();
     },
     {
       validator: (input?: ReasonInput) => {
         checkReason(input);
+        checkActor(input, record, 'customer');
         if (!cancellable.includes(record.status)) throw new Error(cancelRefusal(record.view.orderId, record.status));
       },
     },
@@ -95,13 +112,17 @@ export function installHandlers(record: OrderRecord, requests: OrderRequests): v
 
   setHandler(
     retryCompensationsUpdate,
-    async () => {
+    async (input?: ActorInput) => {
       requests.retryCompensations = true;
+      const { actor } = actorOf(input);
+      if (actor) requests.retriedBy = actor;
+      else delete requests.retriedBy;
       await waitUntil(() => !requests.retryCompensations && record.status !== 'COMPENSATING');
       return state();
     },
     {
-      validator: () => {
+      validator: (input?: ActorInput) => {
+        checkActor(input, record, 'operator');
         if (record.status !== 'COMPENSATION_FAILED' || requests.retryCompensations) {
           throw new Error(`Order ${record.view.orderId} has no failed compensation to retry (it is ${record.status})`);
         }
@@ -129,4 +150,27 @@ function checkReason(input: unknown): void {
   if (reason !== undefined && (typeof reason !== 'string' || reason.length > maxReasonLength)) {
     throw new Error(`reason must be a string of at most ${maxReasonLength} characters`);
   }
+}
+
+/** The actor of a validated update argument, as an object to spread (nothing when the sender named none). */
+function actorOf(input: ActorInput | undefined): { actor?: Actor } {
+  const actor = input?.actor;
+  return actor === undefined ? {} : { actor: { kind: actor.kind, id: actor.id } };
+}
+
+/**
+ * The API has already checked the principal; this refuses, before anything is written to history, an actor that
+ * could not have made the request: a malformed one, a customer acting on an order that is not theirs, or a
+ * customer where only an operator may act (`least: 'operator'`). An update without an actor was sent from outside
+ * the API (the `temporal` CLI, the Web UI), where Temporal's own access control applies, and is accepted.
+ */
+function checkActor(input: ActorInput | undefined, record: OrderRecord, least: 'customer' | 'operator'): void {
+  const actor: unknown = input?.actor;
+  if (actor === undefined) return;
+  const problem = actorProblem(actor);
+  if (problem !== undefined) throw new Error(problem);
+  const { kind, id } = actor as Actor;
+  if (kind === 'operator') return;
+  if (least === 'operator') throw new Error(`Only an operator may do this to order ${record.view.orderId}`);
+  if (id !== record.view.customerId) throw new Error(`Order ${record.view.orderId} is not customer ${id}'s order`);
 }

@@ -1,7 +1,15 @@
 // Publishes the order-level domain events through the orders task queue, built from the order's current state.
+import type { Actor } from '../shared/actor.js';
 import type { OrderEventName } from '../shared/activity-contracts.js';
 import { publishOrderEvent } from './activities.js';
 import type { OrderRecord } from './order-record.js';
+
+/**
+ * The patch (`patched()`, docs/versioning.md) under which the saga publishes who acted: OrderApproved and
+ * CompensationsRetried, and the `actor` of an OrderCancelled that a customer or an operator asked for. Runs that
+ * replay a history recorded before it publish neither.
+ */
+export const actorEventsPatch = 'operator-actions-as-events';
 
 /**
  * `step` doubles as the event's idempotency key within the workflow, so a retried publish is deduplicated;
@@ -15,6 +23,7 @@ export async function publishEvent(
     reason?: { code: string; message: string };
     round?: number;
     reminder?: { count: number; parkedAt: string };
+    actor?: Actor | undefined;
   } = {},
 ): Promise<void> {
   const { orderId, customerId, status, total, lines } = record.view;
@@ -30,5 +39,6 @@ export async function publishEvent(
     ...(name === 'OrderCreated' ? { lines } : {}),
     ...(options.reason === undefined ? {} : { reason: options.reason }),
     ...(reminder === undefined ? {} : { reminder: reminder.count, parkedAt: reminder.parkedAt }),
+    ...(options.actor === undefined ? {} : { actor: options.actor }),
   });
 }

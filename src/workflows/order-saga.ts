@@ -1,11 +1,12 @@
 // The orderSaga workflow: one durable run per order, taking payment, stock and shipment in turn and undoing them on failure.
-import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
+import { CancellationScope, allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import type { Actor } from '../shared/actor.js';
 import type { OrderState } from '../shared/order-state.js';
 import { commitReservation, steps } from './activities.js';
 import { compensationsFor } from './compensations.js';
 import type { FailureSummary } from './failures.js';
 import { installHandlers } from './handlers.js';
-import { publishEvent } from './order-events.js';
+import { actorEventsPatch, publishEvent } from './order-events.js';
 import { OrderRecord } from './order-record.js';
 import { noRequests } from './order-requests.js';
 import type { OrderRequests } from './order-requests.js';
@@ -50,9 +51,15 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
       if (!decided || !requests.approval) {
         return { kind: 'cancelled', code: 'APPROVAL_EXPIRED', message: `No approval decision within ${timeout}` };
       }
-      if (!requests.approval.approved) {
-        const message = requests.approval.reason ?? 'Rejected by an operator';
-        return { kind: 'cancelled', code: 'APPROVAL_REJECTED', message };
+      const { approval } = requests;
+      if (!approval.approved) {
+        const message = approval.reason ?? 'Rejected by an operator';
+        return { kind: 'cancelled', code: 'APPROVAL_REJECTED', message, ...withActor(approval.actor) };
+      }
+      // The approval is the operator's act on the record; a cancel that came in while it was published still wins.
+      if (patched(actorEventsPatch)) {
+        await publishEvent(record, 'OrderApproved', { actor: approval.actor });
+        if (requests.cancel) return cancelled(requests);
       }
     }
 
@@ -116,5 +123,9 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
 
 function cancelled(requests: OrderRequests): Stop {
   const message = requests.cancel?.reason ?? 'Cancelled at the customer’s request';
-  return { kind: 'cancelled', code: 'CANCELLED', message };
+  return { kind: 'cancelled', code: 'CANCELLED', message, ...withActor(requests.cancel?.actor) };
+}
+
+function withActor(actor: Actor | undefined): { actor?: Actor } {
+  return actor === undefined ? {} : { actor };
 }

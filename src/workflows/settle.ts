@@ -1,7 +1,8 @@
 // Ends an order that cannot complete: runs its compensations (waiting for an operator if one fails for good), then FAILED or CANCELLED.
-import { CancellationScope, log } from '@temporalio/workflow';
+import { CancellationScope, log, patched } from '@temporalio/workflow';
+import type { Actor } from '../shared/actor.js';
 import { summarizeCompensationFailure } from './failures.js';
-import { publishEvent } from './order-events.js';
+import { actorEventsPatch, publishEvent } from './order-events.js';
 import type { OrderRecord } from './order-record.js';
 import type { OrderRequests } from './order-requests.js';
 import type { OrderSagaSettings } from './order-saga-input.js';
@@ -13,6 +14,8 @@ export interface Stop {
   kind: 'failed' | 'cancelled';
   code: string;
   message: string;
+  /** Who asked for the stop (a cancel or a rejection), when someone did. */
+  actor?: Actor;
 }
 
 /**
@@ -44,12 +47,16 @@ export async function settle(
         await waitForOperator(record, requests, settings, { round, reason });
         requests.retryCompensations = false;
         record.moveTo('COMPENSATING');
+        if (patched(actorEventsPatch)) {
+          await publishEvent(record, 'CompensationsRetried', { round, actor: requests.retriedBy });
+        }
       }
     }
     const failure = record.view.failure ?? { code: stop.code, message: stop.message };
     if (stop.kind === 'cancelled') {
       record.moveTo('CANCELLED');
-      await publishEvent(record, 'OrderCancelled', { reason: failure });
+      const actor = stop.actor !== undefined && patched(actorEventsPatch) ? stop.actor : undefined;
+      await publishEvent(record, 'OrderCancelled', { reason: failure, actor });
     } else {
       record.moveTo('FAILED');
       await publishEvent(record, 'OrderFailed', { reason: failure });

@@ -17,6 +17,7 @@ import {
   MemoryOrderReadModel,
 } from './support/memory-ports.js';
 import { readSse } from './support/sse.js';
+import { asUser, testCustomer, testOperator } from './support/tokens.js';
 
 // The read ports are in-memory stand-ins (this tests the role's serving, not the read models).
 let dir: string;
@@ -87,7 +88,7 @@ describe('the api role', () => {
   it('refuses an oversized body by its Content-Length with 413', async () => {
     const res = await fetch(url('/orders'), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...(await asUser(testCustomer)) },
       body: JSON.stringify({ customerId: 'x'.repeat(10_000) }),
     });
     expect(res.status).toBe(413);
@@ -108,7 +109,9 @@ describe('the api role', () => {
     );
     const now = new Date().toISOString();
     readModel.add({ orderId: 'ord-stream', status: 'PENDING', createdAt: now, updatedAt: now });
-    const stream = await fetch(`http://127.0.0.1:${own}/orders/ord-stream/events`);
+    const stream = await fetch(`http://127.0.0.1:${own}/orders/ord-stream/events`, {
+      headers: await asUser(testOperator),
+    });
     expect(stream.status).toBe(200);
     const closedBefore = closedPorts;
 

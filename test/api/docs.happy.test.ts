@@ -44,9 +44,12 @@ describe('the OpenAPI document', () => {
       '201',
       '202',
       '400',
+      '401',
+      '403',
       '413',
       '415',
       '422',
+      '429',
       '500',
       '503',
     ]);
@@ -60,8 +63,38 @@ describe('the OpenAPI document', () => {
     const doc = (await (await app.request('/openapi.json')).json()) as OpenApi;
     const placeOrder = doc.components.schemas.PlaceOrder;
     expect(Object.keys(placeOrder?.properties ?? {})).toEqual(['customerId', 'items', 'payment', 'shippingAddress']);
-    expect(placeOrder?.required).toEqual(['customerId', 'items', 'payment', 'shippingAddress']);
+    // customerId is optional since orders are placed as the token's subject.
+    expect(placeOrder?.required).toEqual(['items', 'payment', 'shippingAddress']);
     expect(doc.components.schemas.Error?.properties).toHaveProperty('error');
+  });
+});
+
+describe('the security the document declares', () => {
+  const open = ['GET /healthz', 'GET /readyz', 'GET /products'];
+
+  it('declares the bearer scheme, on every route but the open ones, with its 401 and 403', async () => {
+    const doc = (await (await app.request('/openapi.json')).json()) as OpenApi & {
+      components: { securitySchemes?: Record<string, { type: string; scheme: string; bearerFormat?: string }> };
+      paths: Record<string, Record<string, { security?: Record<string, string[]>[] }>>;
+    };
+    expect(doc.components.securitySchemes?.bearerAuth).toMatchObject({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+    });
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const name = `${method.toUpperCase()} ${path}`;
+        if (open.includes(name)) {
+          expect(operation.security, name).toBeUndefined();
+          expect(Object.keys(operation.responses), name).not.toContain('401');
+          continue;
+        }
+        expect(operation.security, name).toEqual([{ bearerAuth: [] }]);
+        expect(Object.keys(operation.responses), name).toEqual(expect.arrayContaining(['401', '403']));
+        if (method === 'post') expect(Object.keys(operation.responses), name).toContain('429');
+      }
+    }
   });
 });
 

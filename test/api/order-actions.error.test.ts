@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderIdForKey } from '../../src/api/orders/idempotency.js';
-import { expectErrorShape, orderBody } from './support/api-fixture.js';
+import { expectErrorShape, jsonInit, orderBody } from './support/api-fixture.js';
 import { ended, place, startSagaApi, waitForOrder } from './support/saga-api.js';
 import type { SagaApi } from './support/saga-api.js';
 
@@ -16,7 +16,8 @@ afterAll(async () => {
   await api?.stop();
 });
 
-const post = (path: string, init: RequestInit = {}) => api.app.request(path, { method: 'POST', ...init });
+/** An action as clients send it: JSON, `{}` when there is nothing to say. */
+const post = (path: string, init: RequestInit = jsonInit({})) => api.app.request(path, { method: 'POST', ...init });
 
 describe('409 INVALID_STATE with the reason', () => {
   it('refuses to approve or reject an order that needs no approval', async () => {

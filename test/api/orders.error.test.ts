@@ -146,7 +146,7 @@ describe('when the workflow cannot answer in time', () => {
       await expectErrorShape(await down.app.request('/orders', jsonInit(orderBody())), 503, 'UNAVAILABLE');
       await expectErrorShape(await down.app.request(`/orders/${randomUUID()}`), 503, 'UNAVAILABLE');
       await expectErrorShape(
-        await down.app.request(`/orders/${randomUUID()}/cancel`, { method: 'POST' }),
+        await down.app.request(`/orders/${randomUUID()}/cancel`, jsonInit({})),
         503,
         'UNAVAILABLE',
       );

@@ -10,7 +10,7 @@ import type { ReadModelService } from '../../src/read-models/service.js';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import { tempDir } from '../events/consumer/support.js';
 import type { TempDir } from '../events/consumer/support.js';
-import { silentLogger, startEventsServer, testSettings } from '../events/nats/fixtures.js';
+import { eventsLogger, startEventsServer, testSettings } from '../events/nats/fixtures.js';
 import type { EventsServer } from '../events/nats/fixtures.js';
 import { expectStockSettled } from '../support/stock.js';
 import { waitFor } from '../support/wait-for.js';
@@ -31,7 +31,7 @@ beforeAll(async () => {
     nc: events.nc,
     location: { filename: dir.file('order-read-model') },
     settings: testSettings,
-    logger: silentLogger,
+    logger: eventsLogger,
   });
   const alsoPublishTo = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });
   api = await startSagaApi('api-expired-key', { orders: orderReadModelPort(readModel.store) }, { alsoPublishTo });

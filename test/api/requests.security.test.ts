@@ -1,4 +1,5 @@
-// Hostile input: malformed and adversarial bodies are always a 4xx in the error shape; failures never leak internals.
+// Hostile input: malformed and adversarial bodies are always a 4xx in the error shape; failures never leak internals;
+// a flood of writes from one principal is cut off.
 import { Client, Connection } from '@temporalio/client';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -210,5 +211,33 @@ describe('failures never leak internals', () => {
     const res = await app.request('/healthz');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+  });
+});
+
+describe('the per-principal write limit', () => {
+  // One write a second after a burst of three; Temporal stays unreachable, so every write that passes the limit is
+  // refused by validation (an empty body), cheaply and without starting anything.
+  const limited = buildTestApi(
+    client,
+    {},
+    { API_WRITE_RATE: '1', API_WRITE_BURST: '3', API_UPDATE_TIMEOUT_MS: '300', API_QUERY_TIMEOUT_MS: '300' },
+  );
+  const flooder = limited.as({ customer: 'cus_flood' });
+
+  it('answers 429 with Retry-After past the burst, to that principal only, for every write and no read', async () => {
+    for (let i = 0; i < 3; i += 1) expect((await flooder.request('/orders', jsonInit({}))).status).toBe(400);
+    const limitedRes = await flooder.request('/orders', jsonInit({}));
+    expect(limitedRes.headers.get('retry-after')).toBe('1');
+    const error = await expectErrorShape(limitedRes, 429, 'RATE_LIMITED');
+    expect(error.message).toMatch(/retry in 1 s/);
+    // The actions count as writes too, before anything reads their body or asks Temporal.
+    await expectErrorShape(await flooder.request('/orders/abc/cancel', jsonInit({})), 429, 'RATE_LIMITED');
+    // Another principal has a bucket of its own; reads are not limited.
+    expect((await limited.as({ customer: 'cus_calm' }).request('/orders', jsonInit({}))).status).toBe(400);
+    expect((await flooder.request('/orders')).status).toBe(200);
+    // A second later the bucket holds one write again.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await flooder.request('/orders', jsonInit({}))).status).toBe(400);
+    await expectErrorShape(await flooder.request('/orders', jsonInit({})), 429, 'RATE_LIMITED');
   });
 });

@@ -24,6 +24,9 @@ const expected = [
   'ShipmentCancelled',
   'CompensationFailed',
   'CompensationReminder',
+  // Who acted (the API's principal): published under the patch operator-actions-as-events.
+  'OrderApproved',
+  'CompensationsRetried',
 ];
 
 describe('event catalogue', () => {

@@ -28,6 +28,46 @@ describe('renderNotification', () => {
     expect(renderNotification(all[3]!)?.body).toBe('Order o-1 shipped with PostNL, tracking number TRK-o-1.');
   });
 
+  it('tells a failure in the customer’s words for its code, never the recorded message', () => {
+    const [created, payment] = completedOrderEvents('o-3', 'c-1');
+    const declined = parseEnvelope({
+      ...payment!,
+      type: 'com.ordersaga.PaymentFailed.v1',
+      data: {
+        ...(payment!.data as object),
+        reason: { code: 'PaymentDeclined', message: 'issuer 05: do not honour (acquirer ref 99812)' },
+      },
+    });
+    expect(renderNotification(declined)?.body).toBe(
+      'We could not charge your payment method for order o-3: The payment was declined.',
+    );
+    const parked = parseEnvelope({
+      ...created!,
+      type: 'com.ordersaga.CompensationFailed.v1',
+      data: {
+        orderId: 'o-3',
+        customerId: 'c-1',
+        status: 'COMPENSATION_FAILED',
+        reason: {
+          code: 'RefundRejected',
+          message: 'refundPayment: provider rejected the refund; gateway 502 at 10.0.3.7',
+        },
+      },
+    });
+    expect(renderNotification(parked)?.body).not.toMatch(/provider|gateway|10\.0|refundPayment/);
+    const failed = parseEnvelope({
+      ...created!,
+      type: 'com.ordersaga.OrderFailed.v1',
+      data: {
+        orderId: 'o-3',
+        customerId: 'c-1',
+        status: 'FAILED',
+        reason: { code: 'STEP_TIMED_OUT', message: 'The step timed out (TIMEOUT_TYPE_SCHEDULE_TO_CLOSE)' },
+      },
+    });
+    expect(renderNotification(failed)?.body).toBe('We could not complete order o-3: A service did not answer in time.');
+  });
+
   it('formats minor units with the currency’s own decimals', () => {
     expect(formatMoney({ amount: 3_750, currency: 'EUR' })).toBe('EUR 37.50');
     expect(formatMoney({ amount: 1_200, currency: 'JPY' })).toBe('JPY 1200');

@@ -80,6 +80,7 @@ describe('a payments worker killed with SIGKILL while it holds activities', () =
     const progress = placedCounter();
     const placing = placeOrders(() => apis.map((a) => a.url), allOk(40), {
       runId: 'sigkill',
+      tokens: cluster.tokens,
       concurrency: 8,
       onPlaced: progress.onPlaced,
     });
@@ -141,6 +142,7 @@ describe('SIGTERM during load', () => {
     // Sent round-robin to both APIs; one refused or cut off (it is stopping) goes to the other with the same key.
     const placing = placeOrders(() => [api.url, otherApi.url], allOk(60), {
       runId: 'sigterm',
+      tokens: cluster.tokens,
       concurrency: 8,
       onPlaced: progress.onPlaced,
     });

@@ -74,7 +74,11 @@ describe('scaled out: three payments workers, two analytics and two order-read-m
   it(`takes ${orderCount} orders through the API to the terminal state each one should reach`, async () => {
     onTestFailed(() => cluster.keep());
     const started = Date.now();
-    placed = await placeOrders(() => [api], mixedKinds(orderCount), { runId: 'scale-out', concurrency: 16 });
+    placed = await placeOrders(() => [api], mixedKinds(orderCount), {
+      runId: 'scale-out',
+      concurrency: 16,
+      tokens: cluster.tokens,
+    });
     const placedMs = Date.now() - started;
     states = await outcomes(cluster.client, placed);
     const doneMs = Date.now() - started;
@@ -134,7 +138,7 @@ describe('scaled out: three payments workers, two analytics and two order-read-m
       list.reduce((total, o) => total + (states.get(o.orderId)?.total?.amount ?? 0), 0);
     const summary = await waitFor(
       async () => {
-        const s = await analyticsSummary(api);
+        const s = await analyticsSummary(api, await cluster.tokens.operator());
         return s.eventsProcessed === eventCount ? s : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 250, what: 'analytics to apply every event' },
@@ -156,7 +160,7 @@ describe('scaled out: three payments workers, two analytics and two order-read-m
       EUR: { captured: sum(charged), refunded: sum(charged) - sum(completed), net: sum(completed) },
     });
 
-    const statuses = await readModelStatuses(api);
+    const statuses = await readModelStatuses(api, await cluster.tokens.operator());
     expect(statuses.size).toBe(orderCount);
     const wrong = placed.filter((o) => statuses.get(o.orderId) !== expectedStatus[o.kind]);
     expect(wrong.map((o) => `${o.kind} ${o.orderId}: ${statuses.get(o.orderId)}`)).toEqual([]);

@@ -36,14 +36,16 @@ describe('orderSaga approval', () => {
     const before = await stockOf(harness.stores, 'SKU-LAPTOP');
     const handle = await startOrder(env.client, order);
 
-    const placed = await handle.executeUpdate(confirmPlacementUpdate);
+    const placed = await handle.executeUpdate(confirmPlacementUpdate, { args: [{}] });
     expect(placed.total).toEqual({ amount: 189_900, currency: 'EUR' });
     const waiting = await waitForState(handle, (s) => s.status === 'AWAITING_APPROVAL');
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toBeUndefined();
     expect(waiting.steps.map((s) => s.name)).toEqual(['priceOrder']);
-    expect(await updateRefusal(handle.executeUpdate(retryCompensationsUpdate))).toMatch(/no failed compensation/);
+    expect(await updateRefusal(handle.executeUpdate(retryCompensationsUpdate, { args: [{}] }))).toMatch(
+      /no failed compensation/,
+    );
 
-    const approved = await handle.executeUpdate(approveUpdate);
+    const approved = await handle.executeUpdate(approveUpdate, { args: [{}] });
     expect(approved.status).not.toBe('AWAITING_APPROVAL');
     expect(approved.steps.find((s) => s.name === 'chargePayment')?.outcome).toBe('succeeded');
 
@@ -60,6 +62,7 @@ describe('orderSaga approval', () => {
     await expectStockSettled(harness.stores);
     expect(eventNames(harness.publisher, order.orderId)).toEqual([
       'OrderCreated',
+      'OrderApproved',
       'PaymentProcessed',
       'InventoryUpdated',
       'OrderShipped',
@@ -77,7 +80,7 @@ describe('orderSaga approval', () => {
     const rejected = await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'Suspicious order' }] });
     expect(rejected.status).toBe('CANCELLED');
     expect(rejected.failure).toEqual({ code: 'APPROVAL_REJECTED', message: 'Suspicious order' });
-    expect(await updateRefusal(handle.executeUpdate(approveUpdate))).toMatch(/not awaiting approval/);
+    expect(await updateRefusal(handle.executeUpdate(approveUpdate, { args: [{}] }))).toMatch(/not awaiting approval/);
 
     const result = await handle.result();
     expect(result.status).toBe('CANCELLED');
@@ -110,7 +113,7 @@ describe('orderSaga approval', () => {
   it('refuses approve and reject for an order that never needed approval', async () => {
     const order = newOrder();
     const handle = await startOrder(env.client, order);
-    expect(await updateRefusal(handle.executeUpdate(approveUpdate))).toMatch(/not awaiting approval/);
+    expect(await updateRefusal(handle.executeUpdate(approveUpdate, { args: [{}] }))).toMatch(/not awaiting approval/);
     expect(await updateRefusal(handle.executeUpdate(rejectUpdate, { args: [{}] }))).toMatch(/not awaiting approval/);
     expect((await handle.result()).status).toBe('COMPLETED');
   });

@@ -73,7 +73,7 @@ describe('escalation of a compensation that keeps failing', () => {
     expect(ofOrder(orderId, 'CompensationReminder')[1]?.data).toMatchObject({ reminder: 2 });
 
     // Retried with the cause still there: another window, then parked again (round 2), reminders numbered afresh.
-    await handle.startUpdate(retryCompensationsUpdate, { waitForStage: WorkflowUpdateStage.ACCEPTED });
+    await handle.startUpdate(retryCompensationsUpdate, { args: [{}], waitForStage: WorkflowUpdateStage.ACCEPTED });
     await waitForState(handle, (s) => s.status === 'COMPENSATING');
     await env.sleep('61m');
     await waitForState(handle, (s) => s.status === 'COMPENSATION_FAILED');
@@ -84,7 +84,7 @@ describe('escalation of a compensation that keeps failing', () => {
 
     // The outage ends and the operator retries: the refund (made on its first attempt) is announced, the order ends.
     harness.publisher.endOutage();
-    expect((await handle.executeUpdate(retryCompensationsUpdate)).status).toBe('FAILED');
+    expect((await handle.executeUpdate(retryCompensationsUpdate, { args: [{}] })).status).toBe('FAILED');
     const result = await handle.result();
     expect(result.failure?.code).toBe('OutOfStock');
     expect(result.compensations.map((c) => [c.name, c.outcome])).toEqual([

@@ -126,7 +126,7 @@ describe('orderSaga failures', () => {
     expect(failedEvent?.data).toMatchObject({ status: 'COMPENSATION_FAILED', reason: { code: 'RefundRejected' } });
 
     expect(await harness.stores.payments.unblockRefund(order.orderId)).toBe(true);
-    const retried = await handle.executeUpdate(retryCompensationsUpdate);
+    const retried = await handle.executeUpdate(retryCompensationsUpdate, { args: [{}] });
     expect(retried.status).toBe('FAILED');
 
     const result = await handle.result();
@@ -143,6 +143,7 @@ describe('orderSaga failures', () => {
       'PaymentProcessed',
       'InventoryUpdateFailed',
       'CompensationFailed',
+      'CompensationsRetried',
       'PaymentRefunded',
       'OrderFailed',
     ]);

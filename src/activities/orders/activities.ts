@@ -16,7 +16,7 @@ export function createOrderActivities({ publisher, clock = systemClock }: OrderA
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
       inStep(async ({ workflowId }) => {
-        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt } = input;
+        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor } = input;
         await emitEvent(publisher, {
           name,
           workflowId,
@@ -30,6 +30,7 @@ export function createOrderActivities({ publisher, clock = systemClock }: OrderA
             ...(reason && { reason }),
             ...(reminder !== undefined && { reminder }),
             ...(parkedAt !== undefined && { parkedAt }),
+            ...(actor && { actor }),
           },
           time: clock().toISOString(),
         });

@@ -9,12 +9,14 @@ import {
 } from '@temporalio/client';
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { Actor } from '../../shared/actor.js';
 import { orderWorkflowId } from '../../shared/order.js';
 import type { PlaceOrderInput } from '../../shared/order.js';
 import type { OrderState } from '../../shared/order-state.js';
 import { pricingFinished } from '../../shared/saga-steps.js';
+import { CustomerIdAttribute } from '../../shared/search-attributes.js';
 import { confirmPlacementUpdate, getStateQuery } from '../../workflows/definitions.js';
-import type { ReasonInput } from '../../workflows/definitions.js';
+import type { ActorInput, ReasonInput } from '../../workflows/definitions.js';
 import type { OrderSagaInput, OrderSagaSettings } from '../../workflows/order-saga-input.js';
 import { ApiError } from '../errors.js';
 
@@ -45,8 +47,8 @@ export type Placement =
 /** What an update led to: its answer, or (past the timeout) the state as it was when the API gave up waiting. */
 export type UpdateOutcome = { kind: 'done'; state: OrderState } | { kind: 'accepted'; state: OrderState | undefined };
 
-/** The order's updates: cancel and reject take an optional reason, approve and retryCompensations nothing. */
-export type OrderUpdate = UpdateDefinition<OrderState, [ReasonInput?]> | UpdateDefinition<OrderState, []>;
+/** The order's updates: each takes who sends it; cancel and reject also an optional reason. */
+export type OrderUpdate = UpdateDefinition<OrderState, [ReasonInput]> | UpdateDefinition<OrderState, [ActorInput]>;
 
 /** The memo key holding the body fingerprint of an order placed with an Idempotency-Key. */
 const fingerprintMemoKey = 'idempotencyFingerprint';
@@ -71,7 +73,7 @@ export class OrderWorkflows {
    * to it with update-with-start; USE_EXISTING keeps them to one order. A key whose workflow Temporal no longer
    * has, for an order the system knows, has expired: it is refused rather than starting the order again.
    */
-  async place(order: PlaceOrderInput, fingerprint?: string): Promise<Placement> {
+  async place(order: PlaceOrderInput, actor: Actor, fingerprint?: string): Promise<Placement> {
     const workflowId = orderWorkflowId(order.orderId);
     if (fingerprint !== undefined) {
       const existing = await this.fingerprintOf(workflowId);
@@ -88,12 +90,17 @@ export class OrderWorkflows {
       args: [input],
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // Set at start too (the workflow keeps it current), so whose order it is is known before any worker runs it.
+      typedSearchAttributes: [{ key: CustomerIdAttribute, value: order.customerId }],
       ...(fingerprint === undefined ? {} : { memo: { [fingerprintMemoKey]: fingerprint } }),
     });
     let state: OrderState | undefined;
     try {
       state = await this.withDeadline(this.options.updateTimeoutMs, () =>
-        this.options.client.workflow.executeUpdateWithStart(confirmPlacementUpdate, { startWorkflowOperation }),
+        this.options.client.workflow.executeUpdateWithStart(confirmPlacementUpdate, {
+          startWorkflowOperation,
+          args: [{ actor }],
+        }),
       );
     } catch (error) {
       if (error instanceof WorkflowExecutionAlreadyStartedError) {
@@ -146,17 +153,17 @@ export class OrderWorkflows {
   }
 
   /**
-   * Sends an update and returns its answer. A validator's refusal is INVALID_STATE with the validator's
-   * reason; an update to a workflow that has closed is INVALID_STATE too (the order has ended), and one
-   * to a workflow Temporal does not know is NOT_FOUND.
+   * Sends an update and returns its answer. The input names the actor, so the update's argument in the history
+   * records who asked. A validator's refusal is INVALID_STATE with the validator's reason; an update to a
+   * workflow that has closed is INVALID_STATE too (the order has ended), and one to a workflow Temporal does not
+   * know is NOT_FOUND.
    */
-  async update(orderId: string, definition: OrderUpdate, input?: ReasonInput): Promise<UpdateOutcome> {
+  async update(orderId: string, definition: OrderUpdate, input: ReasonInput): Promise<UpdateOutcome> {
     const workflowId = orderWorkflowId(orderId);
     const handle = this.options.client.workflow.getHandle(workflowId);
+    // Every update takes one object argument; approve and retryCompensations read only its `actor`.
     const send = () =>
-      input === undefined
-        ? handle.executeUpdate(definition as UpdateDefinition<OrderState, []>)
-        : handle.executeUpdate(definition as UpdateDefinition<OrderState, [ReasonInput]>, { args: [input] });
+      handle.executeUpdate(definition as UpdateDefinition<OrderState, [ReasonInput]>, { args: [input] });
     try {
       return { kind: 'done', state: await this.withDeadline(this.options.updateTimeoutMs, send) };
     } catch (error) {
@@ -191,6 +198,20 @@ export class OrderWorkflows {
       return new ApiError('INVALID_STATE', `Order ${orderId} has already ended${status}`, undefined, { cause: error });
     }
     return new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
+  }
+
+  /**
+   * The order's customer as its workflow's `CustomerId` search attribute says (set before anything else the
+   * workflow does, kept after it closes); undefined when Temporal has no such workflow. Needs no worker.
+   */
+  async customerOf(orderId: string): Promise<string | undefined> {
+    try {
+      const description = await this.describe(orderWorkflowId(orderId));
+      return description.typedSearchAttributes.get(CustomerIdAttribute) ?? '';
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return undefined;
+      throw asUnavailable(error);
+    }
   }
 
   /** The stored fingerprint; '' for a workflow placed without a key (no key matches it); undefined if none. */

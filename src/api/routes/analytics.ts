@@ -1,9 +1,11 @@
 // GET /analytics/summary: the analytics subscriber's aggregate figures.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env.js';
+import { Scopes } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { validationHook } from '../errors.js';
 import { errorResponses, MoneySchema } from '../schemas/common.js';
+import { secured } from '../schemas/security.js';
 
 const AnalyticsSummarySchema = z
   .object({
@@ -17,16 +19,18 @@ const AnalyticsSummarySchema = z
   })
   .openapi('AnalyticsSummary');
 
-const summary = createRoute({
-  method: 'get',
-  path: '/analytics/summary',
-  tags: ['analytics'],
-  summary: 'Order counts, revenue and failure reasons',
-  responses: {
-    200: { description: 'The summary', content: { 'application/json': { schema: AnalyticsSummarySchema } } },
-    ...errorResponses(),
-  },
-});
+const summary = createRoute(
+  secured([Scopes.operate], {
+    method: 'get',
+    path: '/analytics/summary',
+    tags: ['analytics'],
+    summary: 'Order counts, revenue and failure reasons (operators)',
+    responses: {
+      200: { description: 'The summary', content: { 'application/json': { schema: AnalyticsSummarySchema } } },
+      ...errorResponses(),
+    },
+  }),
+);
 
 export function analyticsRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(summary, async (c) =>

@@ -1,12 +1,17 @@
 // What customers and operators can ask of a running order: cancel, approve, reject, retry compensations.
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { approveUpdate, cancelUpdate, rejectUpdate, retryCompensationsUpdate } from '../../workflows/definitions.js';
 import type { AppEnv } from '../app-env.js';
+import { actorOf, isOperator, Scopes } from '../auth/principal.js';
+import type { Scope } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, validationHook } from '../errors.js';
-import { viewOfState } from '../orders/order-views.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { audienceOf, viewOfState } from '../orders/order-views.js';
 import type { OrderUpdate, OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
+import { secured } from '../schemas/security.js';
 import { OrderSchema, OrderIdParamsSchema, ReasonBodySchema } from '../schemas/order.js';
 
 interface Action {
@@ -14,38 +19,45 @@ interface Action {
   summary: string;
   description: string;
   update: OrderUpdate;
+  /** Operators may do every action; customers only those that list `orders:place`, on their own orders. */
+  scopes: readonly Scope[];
 }
 
-/** Cancel and reject take an optional `{ reason }` body; approve and retry take none. */
+/** Cancel and reject take an optional `{ reason }` body; approve and retry take none (`{}` is fine). */
 const withReason: Action[] = [
   {
     path: '/orders/{orderId}/cancel',
     summary: 'Cancel an order',
     description:
-      'Allowed until the order has shipped. Answers once the compensations have run: CANCELLED, or ' +
-      'COMPENSATION_FAILED when an undo failed for good and an operator must retry it.',
+      'Allowed until the order has shipped, to its customer and to operators. Answers once the compensations ' +
+      'have run: CANCELLED, or COMPENSATION_FAILED when an undo failed for good and an operator must retry it. ' +
+      'Another customer’s order is 404, as if it did not exist.',
     update: cancelUpdate,
+    scopes: [Scopes.place, Scopes.operate],
   },
   {
     path: '/orders/{orderId}/reject',
-    summary: 'Reject an order awaiting approval',
+    summary: 'Reject an order awaiting approval (operators)',
     description: 'The order ends CANCELLED with APPROVAL_REJECTED and the reason given.',
     update: rejectUpdate,
+    scopes: [Scopes.operate],
   },
 ];
 
 const withoutBody: Action[] = [
   {
     path: '/orders/{orderId}/approve',
-    summary: 'Approve an order awaiting approval',
+    summary: 'Approve an order awaiting approval (operators)',
     description: 'Only for orders above the approval threshold; answers once the payment outcome is known.',
     update: approveUpdate,
+    scopes: [Scopes.operate],
   },
   {
     path: '/orders/{orderId}/retry-compensations',
     summary: 'Retry failed compensations (operators)',
     description: 'For an order in COMPENSATION_FAILED, once the cause is fixed; resumes at the undo that failed.',
     update: retryCompensationsUpdate,
+    scopes: [Scopes.operate],
   },
 ];
 
@@ -58,51 +70,71 @@ const responses = {
   ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'INVALID_STATE', 'UNAVAILABLE'),
 };
 
-/** What every action route shares: POST on the order, the action's words, the answers. */
+/** What every action route shares: POST on the order, the action's words, the answers, JSON only. */
 const actionRoute = ({ path, summary, description }: Action) => ({
   method: 'post' as const,
   path,
   tags: ['order actions'],
   summary,
-  description,
+  description: `${description} Send \`content-type: application/json\` (with a JSON body, \`{}\` when there is nothing to say).`,
   responses,
 });
 
 /** Cancel and reject also declare their optional `{ reason }` body. */
 const routeWithReason = (action: Action) =>
-  createRoute({
-    ...actionRoute(action),
-    request: {
-      params: OrderIdParamsSchema,
-      body: { required: false, content: { 'application/json': { schema: ReasonBodySchema } } },
-    },
-  });
+  createRoute(
+    secured(
+      action.scopes,
+      {
+        ...actionRoute(action),
+        request: {
+          params: OrderIdParamsSchema,
+          body: { required: false, content: { 'application/json': { schema: ReasonBodySchema } } },
+        },
+      },
+      { write: true, json: true },
+    ),
+  );
 
 const routeWithoutBody = (action: Action) =>
-  createRoute({ ...actionRoute(action), request: { params: OrderIdParamsSchema } });
+  createRoute(
+    secured(
+      action.scopes,
+      { ...actionRoute(action), request: { params: OrderIdParamsSchema } },
+      { write: true, json: true },
+    ),
+  );
 
 /**
- * Each action is a Workflow Update: its validator refuses what the order's state does not allow before
- * anything is written to history (409 with the validator's reason), and the answer is the state the
- * request led to, not merely "accepted".
+ * Each action is a Workflow Update carrying the acting principal (the history records who asked): its validator
+ * refuses what the order's state does not allow before anything is written to history (409 with the validator's
+ * reason), and the answer is the state the request led to, not merely "accepted". A customer's request is checked
+ * against the order's customer first; one on someone else's order answers as for an order that does not exist.
  */
 export function orderActionRoutes(deps: AppDeps, workflows: OrderWorkflows) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const answer = async (orderId: string, update: OrderUpdate, reason?: string) => {
-    const outcome = await workflows.update(orderId, update, reason === undefined ? undefined : { reason });
-    if (outcome.kind === 'done') return { status: 200 as const, view: viewOfState(deps.config, outcome.state) };
+  const answer = async (c: Context<AppEnv>, orderId: string, update: OrderUpdate, reason?: string) => {
+    const principal = principalOf(c);
+    if (!isOperator(principal) && (await workflows.customerOf(orderId)) !== principal.subject) {
+      throw new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
+    }
+    const input = { actor: actorOf(principal), ...(reason === undefined ? {} : { reason }) };
+    const outcome = await workflows.update(orderId, update, input);
+    const audience = audienceOf(principal);
+    if (outcome.kind === 'done')
+      return { status: 200 as const, view: viewOfState(deps.config, outcome.state, audience) };
     if (outcome.state === undefined) throw new ApiError('UNAVAILABLE', 'The order’s workflow did not answer in time');
-    return { status: 202 as const, view: viewOfState(deps.config, outcome.state) };
+    return { status: 202 as const, view: viewOfState(deps.config, outcome.state, audience) };
   };
   for (const action of withReason) {
     app.openapi(routeWithReason(action), async (c) => {
-      const { status, view } = await answer(c.req.valid('param').orderId, action.update, c.req.valid('json').reason);
+      const { status, view } = await answer(c, c.req.valid('param').orderId, action.update, c.req.valid('json').reason);
       return c.json(view, status);
     });
   }
   for (const action of withoutBody) {
     app.openapi(routeWithoutBody(action), async (c) => {
-      const { status, view } = await answer(c.req.valid('param').orderId, action.update);
+      const { status, view } = await answer(c, c.req.valid('param').orderId, action.update);
       return c.json(view, status);
     });
   }

@@ -1,12 +1,17 @@
 // GET /orders/{orderId}/events: the order's domain events as Server-Sent Events, past ones first, until it ends.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
-import { orderWorkflowId } from '../../shared/order.js';
 import type { AppEnv } from '../app-env.js';
+import { isOperator, principalKey, Scopes } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, validationHook } from '../errors.js';
+import { principalOf } from '../middleware/authenticate.js';
+import { envelopeFor } from '../orders/event-views.js';
+import { audienceOf } from '../orders/order-views.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
+import type { StreamSlots } from '../orders/stream-slots.js';
 import { errorResponses } from '../schemas/common.js';
+import { secured } from '../schemas/security.js';
 import { OrderIdParamsSchema } from '../schemas/order.js';
 
 /** Events after which nothing more happens to the order: the stream ends with them. */
@@ -15,32 +20,47 @@ const terminalEvents: ReadonlySet<string> = new Set(['OrderCompleted', 'OrderFai
 /** Comment lines keep proxies and load balancers from closing a quiet stream (an order waiting for approval). */
 const keepAliveMs = 15_000;
 
-const orderEvents = createRoute({
-  method: 'get',
-  path: '/orders/{orderId}/events',
-  tags: ['orders'],
-  summary: 'The order’s domain events (Server-Sent Events)',
-  description:
-    'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. Past ' +
-    'events come first, then live ones; the stream closes after OrderCompleted, OrderFailed or OrderCancelled.',
-  request: { params: OrderIdParamsSchema },
-  responses: {
-    200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
-    ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND'),
-  },
-});
+const orderEvents = createRoute(
+  secured([Scopes.place, Scopes.operate], {
+    method: 'get',
+    path: '/orders/{orderId}/events',
+    tags: ['orders'],
+    summary: 'The order’s domain events (Server-Sent Events)',
+    description:
+      'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. Past ' +
+      'events come first, then live ones; the stream closes after OrderCompleted, OrderFailed or OrderCancelled. ' +
+      'A customer follows only their own orders (reasons in customer words, no actor); each caller may hold ' +
+      '`API_STREAMS_PER_PRINCIPAL` streams open at once.',
+    request: { params: OrderIdParamsSchema },
+    responses: {
+      200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_STREAMS', 'STREAMS_BUSY'),
+    },
+  }),
+);
 
-export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
-  /** Refuses a stream for an order nobody knows, instead of an empty stream that never ends. */
-  async function known(orderId: string): Promise<boolean> {
-    // An unreachable Temporal is a 503 (exists throws UNAVAILABLE), not a 404.
-    const inTemporal = await workflows.exists(orderWorkflowId(orderId));
-    return inTemporal || (await deps.orders.getOrder(orderId)) !== undefined;
+export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows, slots: StreamSlots) {
+  /**
+   * Whether anyone knows the order (Temporal, running or closed, or the read model), and whose it is; an order
+   * nobody knows is refused instead of an empty stream that never ends. An unreachable Temporal is a 503.
+   */
+  async function lookUp(orderId: string): Promise<{ known: boolean; customerId?: string | undefined }> {
+    const inTemporal = await workflows.customerOf(orderId);
+    if (inTemporal !== undefined) return { known: true, customerId: inTemporal };
+    const summary = await deps.orders.getOrder(orderId);
+    return { known: summary !== undefined, customerId: summary?.customerId };
   }
 
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook }).openapi(orderEvents, async (c) => {
+    const principal = principalOf(c);
     const { orderId } = c.req.valid('param');
-    if (!(await known(orderId))) throw new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
+    const order = await lookUp(orderId);
+    // Another customer's order answers exactly as an unknown one.
+    if (!order.known || !(isOperator(principal) || order.customerId === principal.subject)) {
+      throw new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
+    }
+    const release = slots.acquire(principalKey(principal));
+    const audience = audienceOf(principal);
     const requestId = c.get('requestId');
     return streamSSE(c, async (stream) => {
       const following = new AbortController();
@@ -53,7 +73,11 @@ export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
       );
       try {
         for await (const { name, envelope } of deps.events.follow(orderId, following.signal)) {
-          await stream.writeSSE({ event: name, id: envelope.id, data: JSON.stringify(envelope) });
+          await stream.writeSSE({
+            event: name,
+            id: envelope.id,
+            data: JSON.stringify(envelopeFor(audience, envelope)),
+          });
           if (terminalEvents.has(name)) break;
         }
       } catch (error) {
@@ -66,6 +90,7 @@ export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows) {
         clearInterval(keepAlive);
         deps.shutdown?.removeEventListener('abort', onShutdown);
         following.abort();
+        release();
       }
     });
   });

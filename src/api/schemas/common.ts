@@ -39,6 +39,11 @@ const errorDescriptions: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request does not match the schema; `details` lists the offending fields',
   MALFORMED_JSON: 'The body is not valid JSON',
   INVALID_CURSOR: 'The cursor was not issued by this API',
+  UNAUTHENTICATED: 'No bearer token was sent (`Authorization: Bearer <token>`); `WWW-Authenticate` says how',
+  INVALID_TOKEN:
+    'The token is malformed, expired, not yet valid, for another issuer or audience, or its signature does not ' +
+    'verify; `WWW-Authenticate` carries `error="invalid_token"` and why',
+  FORBIDDEN: 'The token is valid but its principal may not do this (a customer on an operator route, another customer)',
   NOT_FOUND: 'No such order',
   ROUTE_NOT_FOUND: 'No such route',
   INVALID_STATE: 'The order’s state does not allow this; the message says why',
@@ -49,9 +54,12 @@ const errorDescriptions: Record<ErrorCode, string> = {
   IDEMPOTENCY_KEY_REUSED: 'The Idempotency-Key was used before with a different body',
   IDEMPOTENCY_KEY_EXPIRED:
     'The Idempotency-Key belongs to an order older than the namespace’s retention; send a new order with a new key',
+  RATE_LIMITED: 'Too many writes from this principal; retry after `Retry-After` seconds',
+  TOO_MANY_STREAMS: 'This principal already holds as many event streams open as it may',
   INTERNAL: 'An unexpected error; logged with the request ID',
   UNAVAILABLE: 'A dependency did not answer in time',
   NOT_READY: 'A dependency is unreachable; the message names it',
+  STREAMS_BUSY: 'The API holds as many event streams open as it may; retry after `Retry-After` seconds',
 };
 
 /** The OpenAPI `responses` entries for the given error codes, grouped by status. */

@@ -13,7 +13,8 @@ const text = (max: number) => z.string().trim().min(1).max(max);
  */
 export const PlaceOrderBodySchema = z
   .strictObject({
-    customerId: CustomerIdSchema,
+    /** Optional: the order is always the token's subject's; when sent, it must name the subject. */
+    customerId: CustomerIdSchema.optional(),
     items: z
       .array(
         z.strictObject({

@@ -1,6 +1,7 @@
 // Renders the customer-facing message for each event the notifications service reacts to.
 import type { EventName } from '../../events/catalogue.js';
 import type { ParsedEvent } from '../../events/envelope.js';
+import { customerText } from '../../shared/customer-text.js';
 
 export interface RenderedMessage {
   title: string;
@@ -33,7 +34,11 @@ export function formatMoney(money: { amount: number; currency: string }): string
   return `${money.currency} ${(money.amount / 10 ** digits).toFixed(digits)}`;
 }
 
-/** The message for an event, or undefined for events customers are not told about. */
+/**
+ * The message for an event, or undefined for events customers are not told about. A failure is told in the
+ * customer's words for its code (src/shared/customer-text.ts), never the recorded message: that may be a payment
+ * provider's error, an operator's note or a timeout's internals.
+ */
 export function renderNotification(event: ParsedEvent): RenderedMessage | undefined {
   const order = `order ${event.envelope.data.orderId}`;
   switch (event.name) {
@@ -56,19 +61,19 @@ export function renderNotification(event: ParsedEvent): RenderedMessage | undefi
     case 'PaymentFailed':
       return {
         title: 'Payment failed',
-        body: `We could not charge your payment method for ${order}: ${event.envelope.data.reason.message}`,
+        body: `We could not charge your payment method for ${order}: ${customerText(event.envelope.data.reason)}`,
       };
     case 'InventoryUpdateFailed':
       return {
         title: 'Items unavailable',
-        body: `Some items of ${order} are not available: ${event.envelope.data.reason.message}`,
+        body: `Some items of ${order} are not available: ${customerText(event.envelope.data.reason)}`,
       };
     case 'OrderCancelled':
       return { title: 'Order cancelled', body: `${capitalise(order)} was cancelled.` };
     case 'OrderFailed':
       return {
         title: 'Order could not be completed',
-        body: `We could not complete ${order}: ${event.envelope.data.reason.message}`,
+        body: `We could not complete ${order}: ${customerText(event.envelope.data.reason)}`,
       };
     case 'PaymentRefunded':
       return { title: 'Refund issued', body: `We refunded ${formatMoney(event.envelope.data.amount)} for ${order}.` };
@@ -79,12 +84,14 @@ export function renderNotification(event: ParsedEvent): RenderedMessage | undefi
     case 'CompensationFailed':
       return {
         title: 'We are looking into your order',
-        body: `Undoing ${order} needs our attention; our team will contact you. (${event.envelope.data.reason.message})`,
+        body: `Undoing ${order} needs our attention; our team will contact you.`,
       };
     // Reminders are for operators (alerting reads them off the stream): the customer heard once, at CompensationFailed.
     case 'InventoryUpdated':
     case 'OrderCompleted':
     case 'CompensationReminder':
+    case 'OrderApproved':
+    case 'CompensationsRetried':
       return undefined;
   }
 }

@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
+import { openApiAuth } from '../../api/auth/api-auth.js';
 import { InventoryProductCatalogue } from '../../api/adapters/inventory-product-catalogue.js';
 import { natsConnectionReadiness, natsUrlReadiness } from '../../api/adapters/nats-readiness.js';
 import { openEventReadPorts } from '../../api/adapters/read-ports.js';
@@ -42,11 +43,14 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
     const products = new InventoryProductCatalogue(
       'url' in inventory ? { ...inventory, maxConnections: 2 } : inventory,
     );
+    // Local keys (no AUTH_JWKS_URL) are created in the data folder on first start; tokens verify through our own JWKS.
+    const auth = await openApiAuth(config);
     const ports = await readPorts(ctx);
     const shutdown = new AbortController();
     const app = createApp({
       config,
       logger: log,
+      auth,
       temporal,
       taskQueue: TaskQueues.orders,
       orders: ports.orders,

@@ -1,8 +1,11 @@
-// Builds the API for a test: real config and Temporal client, read ports the test chooses, silent logs.
+// Builds the API for a test: real config, auth and Temporal client, read ports the test chooses, logs at LOG_LEVEL.
 import { testLogger } from '../../support/logger.js';
 import { Client, Connection } from '@temporalio/client';
 import { expect, inject } from 'vitest';
+import { authenticatorFor } from '../../../src/api/auth/api-auth.js';
+import type { TokenSubject } from '../../../src/api/auth/local-issuer.js';
 import { createApp } from '../../../src/api/app.js';
+import { CustomerIdSchema } from '../../../src/api/schemas/common.js';
 import type { AppDeps } from '../../../src/api/deps.js';
 import { loadConfig } from '../../../src/config/env.js';
 import type { Config } from '../../../src/config/env.js';
@@ -15,9 +18,24 @@ import {
   MemoryNotifications,
   MemoryOrderReadModel,
 } from './memory-ports.js';
+import { authSettings, testCustomer, testOperator, tokenFor } from './tokens.js';
+
+/** Sends requests to the app the way a client does, through `app.request`. */
+export interface RequestTarget {
+  request(path: string, init?: RequestInit): Promise<Response>;
+}
 
 export interface TestApi {
-  app: ReturnType<typeof createApp>;
+  /**
+   * The app as a signed-in caller reaches it: a request without its own `authorization` header carries a valid
+   * token, the placing customer's for `POST /orders` (the body's `customerId`, else cus_api) and an operator's
+   * for everything else, so the route tests read as before. The security tests use `raw` and `as`.
+   */
+  app: RequestTarget;
+  /** The app itself: requests go exactly as given (anonymous unless they carry a header). */
+  raw: ReturnType<typeof createApp>;
+  /** Requests as `who`, with a valid token of theirs. */
+  as(who: TokenSubject): RequestTarget;
   deps: AppDeps;
   readModel: MemoryOrderReadModel;
   notifications: MemoryNotifications;
@@ -26,8 +44,44 @@ export interface TestApi {
 
 export { testLogger };
 
+/**
+ * The suite's settings for a test app: its issuer, and write limits no route test reaches (the rate-limit test
+ * sets its own).
+ */
 export function testConfig(overrides: Record<string, string> = {}): Config {
-  return loadConfig({ TEMPORAL_UI_URL: 'http://temporal-ui.test:8233', ...overrides });
+  return loadConfig({
+    TEMPORAL_UI_URL: 'http://temporal-ui.test:8233',
+    API_WRITE_RATE: '1000',
+    API_WRITE_BURST: '1000',
+    ...authSettings(),
+    ...overrides,
+  });
+}
+
+/** `request` with `who`'s token on every request that does not carry its own `authorization` header. */
+export function signedIn(app: ReturnType<typeof createApp>, who: (path: string, init?: RequestInit) => TokenSubject) {
+  return {
+    async request(path: string, init: RequestInit = {}): Promise<Response> {
+      const headers = new Headers(init.headers);
+      if (!headers.has('authorization')) headers.set('authorization', `Bearer ${await tokenFor(who(path, init))}`);
+      return app.request(path, { ...init, headers });
+    },
+  };
+}
+
+/** The customer a `POST /orders` speaks for in the route tests: the body's `customerId`, else cus_api. */
+function placingCustomer(init?: RequestInit): TokenSubject {
+  if (typeof init?.body !== 'string') return testCustomer;
+  try {
+    const { customerId } = JSON.parse(init.body) as { customerId?: unknown };
+    return CustomerIdSchema.safeParse(customerId).success ? { customer: customerId as string } : testCustomer;
+  } catch {
+    return testCustomer;
+  }
+}
+
+function defaultCaller(path: string, init?: RequestInit): TokenSubject {
+  return path === '/orders' && init?.method === 'POST' ? placingCustomer(init) : testOperator;
 }
 
 /** A client on the suite's dev server (lazy: nothing is dialled until a route needs Temporal). */
@@ -45,9 +99,11 @@ export function buildTestApi(
   const readModel = new MemoryOrderReadModel();
   const notifications = new MemoryNotifications();
   const analytics = new MemoryAnalytics();
+  const settings = testConfig({ TEMPORAL_NAMESPACE: client.options.namespace, ...config });
   const deps: AppDeps = {
-    config: testConfig({ TEMPORAL_NAMESPACE: client.options.namespace, ...config }),
+    config: settings,
     logger: testLogger(),
+    auth: { authenticator: authenticatorFor(settings, new URL(settings.AUTH_JWKS_URL ?? '')) },
     temporal: client,
     taskQueue: TaskQueues.orders,
     orders: readModel,
@@ -58,7 +114,16 @@ export function buildTestApi(
     readiness: [],
     ...overrides,
   };
-  return { app: createApp(deps), deps, readModel, notifications, analytics };
+  const app = createApp(deps);
+  return {
+    app: signedIn(app, defaultCaller),
+    raw: app,
+    as: (who) => signedIn(app, () => who),
+    deps,
+    readModel,
+    notifications,
+    analytics,
+  };
 }
 
 /** JSON POST through app.request, the way a client sends it. */

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { expect, inject } from 'vitest';
+import type { TokenSubject } from '../../../src/api/auth/local-issuer.js';
 import type { AppDeps } from '../../../src/api/deps.js';
 import { startSagaWorkers } from '../../support/saga-harness.js';
 import type { SagaHarnessOptions, SagaWorkers } from '../../support/saga-harness.js';
@@ -99,10 +100,10 @@ export async function waitForOrder(
 
 export const ended = (o: OrderAnswer) => ['COMPLETED', 'FAILED', 'CANCELLED'].includes(o.status);
 
-/** POST an action (cancel, approve...) with an optional JSON body. */
-export async function act(api: TestApi, orderId: string, action: string, body?: unknown) {
-  const init: RequestInit = body === undefined ? { method: 'POST' } : jsonInit(body);
-  const res = await api.app.request(`/orders/${orderId}/${action}`, init);
+/** POST an action (cancel, approve...) as JSON (`{}` without a body), as an operator unless `as` says who. */
+export async function act(api: TestApi, orderId: string, action: string, body?: unknown, as?: TokenSubject) {
+  const target = as === undefined ? api.app : api.as(as);
+  const res = await target.request(`/orders/${orderId}/${action}`, jsonInit(body ?? {}));
   return { res, body: (await res.json()) as OrderAnswer & { error: { code: string; message: string } } };
 }
 

@@ -42,6 +42,7 @@ describe('npm run loadgen, briefly', () => {
     report = await runLoad({
       apiUrl: system.apiUrl,
       natsUrl: system.natsUrl,
+      tokens: system.tokens,
       rate: 4,
       durationS: 5,
       mix: 'default',

@@ -6,6 +6,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
+import { localApiTokens } from '../../../bench/loadgen/tokens.js';
+import type { ApiTokens } from '../../../bench/loadgen/tokens.js';
+import { loadConfig } from '../../../src/config/env.js';
 import { serviceDatabaseFile } from '../../../src/db/sqlite.js';
 import { connectToNats } from '../../../src/events/nats/connection.js';
 import { ORDERS_STREAM } from '../../../src/events/nats/topology.js';
@@ -24,6 +27,8 @@ export interface Cluster {
   /** A connection to the cluster's own nats-server, for stream and consumer state. */
   nc: NatsConnection;
   dataDir: string;
+  /** Tokens the cluster's APIs accept: signed with the local keys under `dataDir/auth`, which they all share. */
+  tokens: ApiTokens;
   processes: RoleProcesses;
   /** A service's SQLite file under the cluster's DATA_DIR. */
   readonly file: (service: string) => string;
@@ -79,6 +84,9 @@ export async function startCluster(prefix: string, env: Record<string, string> =
         EVENTS_FETCH_BATCH: '5',
         EVENTS_RETRY_BACKOFF: '200ms,1s,2s,5s',
         EVENTS_MAX_DELIVER: '10',
+        // The tests measure how work spreads over processes, not the per-customer write limit in front of them.
+        API_WRITE_RATE: '100000',
+        API_WRITE_BURST: '100000',
         ...env,
       },
       logDir,
@@ -104,6 +112,7 @@ export async function startCluster(prefix: string, env: Record<string, string> =
       client,
       nc,
       dataDir,
+      tokens: localApiTokens(loadConfig({ DATA_DIR: dataDir })),
       processes,
       file: (service) => serviceDatabaseFile(dataDir, service),
       async startApi(name, extra = {}) {

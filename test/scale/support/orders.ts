@@ -1,4 +1,5 @@
 // Orders for the scale tests: a mix whose outcome is known per order, placed over HTTP, and their outcomes and histories.
+import type { ApiTokens } from '../../../bench/loadgen/tokens.js';
 import type { Client } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import type { PlaceOrderBody } from '../../../src/api/schemas/order.js';
@@ -29,7 +30,7 @@ export function mixedKinds(count: number): OrderKind[] {
   return Array.from({ length: count }, (_, i) => cycle[i % cycle.length] ?? 'ok');
 }
 
-export function orderBody(kind: OrderKind, i: number): PlaceOrderBody {
+export function orderBody(kind: OrderKind, i: number): PlaceOrderBody & { customerId: string } {
   const sku = kind === 'soldout' ? 'SKU-SOLDOUT' : i % 2 === 0 ? 'SKU-TSHIRT' : 'SKU-MUG';
   return {
     customerId: `cus-scale-${i % 7}`,
@@ -67,8 +68,15 @@ export async function placeOrders(
   {
     concurrency = 16,
     runId,
+    tokens,
     onPlaced,
-  }: { concurrency?: number; runId: string; onPlaced?: (order: PlacedOrder, done: number) => void },
+  }: {
+    concurrency?: number;
+    runId: string;
+    /** Each order goes as its customer, with a token the cluster's APIs accept. */
+    tokens: ApiTokens;
+    onPlaced?: (order: PlacedOrder, done: number) => void;
+  },
 ): Promise<PlacedOrder[]> {
   const placed: PlacedOrder[] = new Array<PlacedOrder>(kinds.length);
   let next = 0;
@@ -78,6 +86,7 @@ export async function placeOrders(
       const kind = kinds[i] ?? 'ok';
       const body = orderBody(kind, i);
       const key = `${runId}-${i}`;
+      const token = await tokens.customer(body.customerId);
       for (let attempt = 1; ; attempt++) {
         const urls = apis();
         const url = urls[(i + attempt - 1) % urls.length];
@@ -86,7 +95,7 @@ export async function placeOrders(
         try {
           res = await fetch(`${url}/orders`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json', 'idempotency-key': key },
+            headers: { 'content-type': 'application/json', 'idempotency-key': key, authorization: `Bearer ${token}` },
             body: JSON.stringify(body),
           });
         } catch (error) {

@@ -1,0 +1,51 @@
+// Every request needs a valid bearer token, except on the few open routes; the principal goes on the context.
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from '../app-env.js';
+import { jwksPath } from '../auth/api-auth.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { requireScope } from '../auth/authenticator.js';
+import type { Principal, Scope } from '../auth/principal.js';
+import { ApiError } from '../errors.js';
+
+/**
+ * The routes anyone may read: probes, the API's description, the local issuer's public keys and the catalogue.
+ * Everything else, including paths no route serves, needs a token: the list of what is open is this one set,
+ * so a new route is protected unless someone adds it here.
+ */
+export const openRoutes: ReadonlySet<string> = new Set([
+  '/healthz',
+  '/readyz',
+  '/openapi.json',
+  '/docs',
+  jwksPath,
+  '/products',
+]);
+
+/** Authenticates every request that is not a GET (or HEAD) of an open route: 401 before any route code runs. */
+export function authenticate(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const read = c.req.method === 'GET' || c.req.method === 'HEAD';
+    if (!(read && openRoutes.has(c.req.path))) c.set('principal', await authenticator.authenticate(c.req.raw.headers));
+    await next();
+  };
+}
+
+/** The request's principal; a protected route always has one, so its absence is a bug (500), never an open door. */
+export function principalOf(c: Context<AppEnv>): Principal {
+  const principal = c.get('principal');
+  if (principal === undefined) throw new Error(`no principal on ${c.req.method} ${c.req.path}: not authenticated`);
+  return principal;
+}
+
+/** A route's own check, before its validators: 403 unless the principal holds one of `scopes`. */
+export function requireScopes(...scopes: Scope[]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    requireScope(principalOf(c), ...scopes);
+    await next();
+  };
+}
+
+/** 403 for a principal acting on what is not theirs, where saying so leaks nothing (their own ID in the path). */
+export function notYours(what: string): ApiError {
+  return new ApiError('FORBIDDEN', `A customer may only see ${what} of their own`);
+}
