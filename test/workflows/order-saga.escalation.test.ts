@@ -100,8 +100,10 @@ describe('escalation of a compensation that keeps failing', () => {
       'CompensationFailed',
       'CompensationReminder',
       'CompensationReminder',
+      'CompensationsRetried',
       'CompensationFailed',
       'CompensationReminder',
+      'CompensationsRetried',
       'PaymentRefunded',
       'OrderFailed',
     ]);
