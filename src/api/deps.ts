@@ -23,6 +23,7 @@ export interface AppDeps {
     | 'API_BODY_LIMIT'
     | 'API_UPDATE_TIMEOUT_MS'
     | 'API_QUERY_TIMEOUT_MS'
+    | 'API_EVENT_STREAM_GRACE'
   >;
   logger: Logger;
   /** A client on `config.TEMPORAL_NAMESPACE`. */

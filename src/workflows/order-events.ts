@@ -1,6 +1,7 @@
 // Publishes the order-level domain events through the orders task queue, built from the order's current state.
 import type { OrderEventName } from '../shared/activity-contracts.js';
 import { publishOrderEvent } from './activities.js';
+import { sequenced } from './event-sequence.js';
 import type { OrderRecord } from './order-record.js';
 
 /**
@@ -13,14 +14,16 @@ export async function publishEvent(
   options: { reason?: { code: string; message: string }; round?: number } = {},
 ): Promise<void> {
   const { orderId, customerId, status, total, lines } = record.view;
-  await publishOrderEvent({
-    name,
-    step: options.round === undefined ? name : `${name}-${options.round}`,
-    orderId,
-    customerId,
-    status,
-    ...(total === undefined ? {} : { total }),
-    ...(name === 'OrderCreated' ? { lines } : {}),
-    ...(options.reason === undefined ? {} : { reason: options.reason }),
-  });
+  await publishOrderEvent(
+    sequenced(record, {
+      name,
+      step: options.round === undefined ? name : `${name}-${options.round}`,
+      orderId,
+      customerId,
+      status,
+      ...(total === undefined ? {} : { total }),
+      ...(name === 'OrderCreated' ? { lines } : {}),
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+    }),
+  );
 }

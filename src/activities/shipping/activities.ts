@@ -9,9 +9,9 @@ import type {
 } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { emitStepEvent } from '../emit-event.js';
 import { idempotentStep } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
+import { stepEvent } from '../step-event.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';
@@ -23,15 +23,14 @@ export interface ShippingActivityDeps extends ServiceActivityDeps<ShippingStore>
 
 /**
  * Builds the shipping activities around their dependencies. The carrier follows from the destination
- * country; a retried `createShipment` returns the stored shipment and tracking number (and re-sends the
- * same OrderShipped event) instead of booking a second parcel. A rejected address publishes nothing:
- * the workflow reports the order's failure. A cancellation that found no shipment leaves a tombstone under the
- * shipment's key: a createShipment attempt that comes later (stalled past its deadline, or retried) finds it and
- * fails with StepAlreadyCompensated, booking and publishing nothing.
+ * country; the shipment is stored with its OrderShipped event in one transaction, and a retried `createShipment`
+ * returns the stored shipment and tracking number instead of booking a second parcel (or announcing it twice). A
+ * rejected address announces nothing: the workflow reports the order's failure. A cancellation that found no
+ * shipment leaves a tombstone under the shipment's key: a createShipment attempt that comes later (stalled past its
+ * deadline, or retried) finds it and fails with StepAlreadyCompensated, booking and announcing nothing.
  */
 export function createShippingActivities({
   store,
-  publisher,
   clock = systemClock,
   servedCountries = defaultServedCountries,
 }: ShippingActivityDeps): ShippingActivities {
@@ -39,25 +38,31 @@ export function createShippingActivities({
   return {
     createShipment: (input: CreateShipmentInput): Promise<CreateShipmentResult> =>
       inStep(async (step) => {
+        const events = (shipment: Shipment) => {
+          const { country, itemCount } = shipment;
+          const data = { ...shipmentData(shipment), country, itemCount };
+          return [stepEvent(step, input.sequence, { name: 'OrderShipped', data, time: shipment.createdAt })];
+        };
         const find = (key: string) => store.findShipmentByKey(key);
         const shipment = await idempotentStep(step, input.orderId, find, () => {
           const country = input.address.country.trim().toUpperCase();
           if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
           const carrier = carrierFor(country);
-          return store.createShipment({
-            shipmentId: `shp_${randomUUID()}`,
-            idempotencyKey: step.idempotencyKey,
-            orderId: input.orderId,
-            carrier: carrier.name,
-            trackingNumber: newTrackingNumber(carrier),
-            country,
-            itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
-            at: clock().toISOString(),
-          });
+          return store.createShipment(
+            {
+              shipmentId: `shp_${randomUUID()}`,
+              idempotencyKey: step.idempotencyKey,
+              orderId: input.orderId,
+              carrier: carrier.name,
+              trackingNumber: newTrackingNumber(carrier),
+              country,
+              itemCount: input.lines.reduce((n, l) => n + l.quantity, 0),
+              at: clock().toISOString(),
+            },
+            events,
+          );
         });
-        const { country, itemCount } = shipment;
-        const data = { ...shipmentData(shipment), country, itemCount };
-        await emitStepEvent(publisher, step, { name: 'OrderShipped', data, time: shipment.createdAt });
+        await store.outbox.backfill(events(shipment));
         const { shipmentId, carrier, trackingNumber } = shipment;
         return { shipmentId, carrier, trackingNumber, attempts: step.attempt };
       }),
@@ -65,10 +70,19 @@ export function createShippingActivities({
     cancelShipment: (input: OrderRefInput): Promise<CompensationResult> =>
       inStep(async (step) => {
         const at = clock().toISOString();
-        const { applied, shipment } = await store.cancelShipment(undoInput(step, input.orderId, 'cancelShipment', at));
+        const events = (shipment: Shipment) => [
+          stepEvent(step, input.sequence, {
+            name: 'ShipmentCancelled',
+            data: shipmentData(shipment),
+            time: shipment.cancelledAt ?? shipment.createdAt,
+          }),
+        ];
+        const { applied, shipment } = await store.cancelShipment(
+          undoInput(step, input.orderId, 'cancelShipment', at),
+          events,
+        );
         if (!applied || shipment === undefined) return { applied: false, attempts: step.attempt };
-        const time = shipment.cancelledAt ?? shipment.createdAt;
-        await emitStepEvent(publisher, step, { name: 'ShipmentCancelled', data: shipmentData(shipment), time });
+        await store.outbox.backfill(events(shipment));
         return { applied: true, attempts: step.attempt };
       }),
   };
