@@ -50,11 +50,16 @@ export interface OutboxTables {
 /** The name of the one row of `outbox_relay`. */
 export const relayRow = 'relay';
 
-/** Creates both tables; each producing service lists it among its own migrations. */
+/**
+ * Creates both tables; each producing service lists it among its own migrations. Idempotent, like the services'
+ * separate migration bookkeeping: two services pointed at one SQLite file by mistake share one outbox (whose relay
+ * publishes both services' events) instead of failing to start.
+ */
 export const outboxMigration: Migration = {
   async up(db) {
     await db.schema
       .createTable('outbox')
+      .ifNotExists()
       .addColumn('event_id', 'text', (c) => c.primaryKey())
       .addColumn('event_name', 'text', (c) => c.notNull())
       .addColumn('order_id', 'text', (c) => c.notNull())
@@ -70,10 +75,16 @@ export const outboxMigration: Migration = {
       .addColumn('last_error', 'text')
       .execute();
     // Pending rows oldest first (sent_at is null), and sent rows by age for pruning: one index serves both.
-    await db.schema.createIndex('outbox_by_state').on('outbox').columns(['sent_at', 'created_at']).execute();
-    await db.schema.createIndex('outbox_by_order').on('outbox').column('order_id').execute();
+    await db.schema
+      .createIndex('outbox_by_state')
+      .ifNotExists()
+      .on('outbox')
+      .columns(['sent_at', 'created_at'])
+      .execute();
+    await db.schema.createIndex('outbox_by_order').ifNotExists().on('outbox').column('order_id').execute();
     await db.schema
       .createTable('outbox_relay')
+      .ifNotExists()
       .addColumn('name', 'text', (c) => c.primaryKey())
       .addColumn('holder', 'text')
       .addColumn('lease_until', 'text')
@@ -82,6 +93,7 @@ export const outboxMigration: Migration = {
     await db
       .insertInto('outbox_relay')
       .values({ name: relayRow, holder: null, lease_until: null, installed_at: new Date().toISOString() })
+      .onConflict((oc) => oc.column('name').doNothing())
       .execute();
   },
   async down(db) {
