@@ -21,6 +21,7 @@ describe('the operator commands', () => {
     ],
     ['src/cli/read-model-rebuild.ts', 'usage: npm run read-model:rebuild -- --model analytics|orders'],
     ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
+    ['src/cli/outbox-status.ts', 'usage: npm run outbox:status -- [--service orders|payments|inventory|shipping]'],
   ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {
     const result = await run(file, ['--help']);
     expect(result.exitCode).toBe(0);
@@ -45,6 +46,11 @@ describe('the operator commands', () => {
       'src/cli/read-model-rebuild.ts',
       ['--model', 'payments'],
       'read-model:rebuild: --model: must be one of analytics, orders',
+    ],
+    [
+      'src/cli/outbox-status.ts',
+      ['--service', 'billing'],
+      'outbox:status: --service: must be one of orders, payments, inventory, shipping',
     ],
     ['bench/loadgen/cli.ts', ['--rate', 'fast'], 'loadgen: --rate: must be a number above 0 and at most 5000'],
     ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
