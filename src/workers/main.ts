@@ -10,7 +10,10 @@ import { installTemporalRuntime } from './temporal-runtime.js';
 
 function parseRoles(argv: string[]): RoleName[] {
   const { values } = parseArgs({ args: argv, options: { role: { type: 'string', multiple: true } }, strict: true });
-  const requested = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim()).filter(Boolean);
+  const requested = (values.role ?? [])
+    .flatMap((r) => r.split(','))
+    .map((r) => r.trim())
+    .filter(Boolean);
   if (requested.length === 0) throw new Error(`--role is required: one or more of ${roleNames.join(', ')} (or "all")`);
   if (requested.includes('all')) return [...roleNames];
   const unknown = requested.filter((r) => !(roleNames as readonly string[]).includes(r));

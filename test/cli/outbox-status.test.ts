@@ -89,13 +89,12 @@ describe('outbox:status', () => {
     expect(result.exitCode).toBe(0);
     const lines = result.stdout.split('\n');
     expect(lines).toHaveLength(6);
-    expect(lines.slice(1).map((l) => l.split(' ')[3]).sort()).toEqual([
-      'InventoryUpdated',
-      'OrderCompleted',
-      'OrderCreated',
-      'OrderShipped',
-      'PaymentProcessed',
-    ]);
+    expect(
+      lines
+        .slice(1)
+        .map((l) => l.split(' ')[3])
+        .sort(),
+    ).toEqual(['InventoryUpdated', 'OrderCompleted', 'OrderCreated', 'OrderShipped', 'PaymentProcessed']);
     expect(lines[1]).toMatch(/order o-waiting \(.+\), 1 attempt\(s\): Error: no responders$/);
   });
 });
