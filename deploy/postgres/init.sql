@@ -14,6 +14,9 @@ create role inventory login password 'inventory';
 create schema inventory authorization inventory;
 create role shipping login password 'shipping';
 create schema shipping authorization shipping;
+-- The orders service: the order-level facts the workflow announces and their outbox (its workers' own store).
+create role orders login password 'orders';
+create schema orders authorization orders;
 -- The read models: the notifications service's, and the analytics service's two (analytics and the order read
 -- model, which one process writes with one DATABASE_URL, so one role owns both schemas).
 create role notifications login password 'notifications';

@@ -122,19 +122,18 @@ export async function insertUnlessTaken<DB, T extends StepTable<DB>>(
 }
 
 /**
- * Stores a forward step's row unless its key already has one, in one transaction, and returns the stored row either
- * way: the new one, a concurrent attempt's, or the tombstone of a compensation that got there first.
+ * Stores a forward step's row unless its key already has one, in the caller's transaction, and returns the stored row
+ * either way (the new one, a concurrent attempt's, or the tombstone of a compensation that got there first), with
+ * `inserted` true when this call stored it: only then does the effect's event go into the outbox.
  */
 export async function insertOrGet<DB, T extends StepTable<DB>>(
-  db: Kysely<DB>,
+  trx: Transaction<DB>,
   table: T,
   step: StepKey,
   columns: ServiceColumns<DB[T]>,
-): Promise<Row<DB, T>> {
-  return db.transaction().execute(async (trx) => {
-    await insertUnlessTaken(trx, table, withStepColumns(columns, step, 0) as Insertable<DB[T]>);
-    return getByKey(trx, table, step.idempotencyKey);
-  });
+): Promise<{ row: Row<DB, T>; inserted: boolean }> {
+  const inserted = await insertUnlessTaken(trx, table, withStepColumns(columns, step, 0) as Insertable<DB[T]>);
+  return { row: await getByKey(trx, table, step.idempotencyKey), inserted };
 }
 
 /** The order's newest row in one of `statuses` (any status when omitted); tombstones are not the order's rows. */

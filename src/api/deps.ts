@@ -30,6 +30,7 @@ export interface AppDeps {
     | 'API_WRITE_BURST'
     | 'API_STREAMS_PER_PRINCIPAL'
     | 'API_STREAMS_TOTAL'
+    | 'API_EVENT_STREAM_GRACE'
   >;
   /** Who is calling: the verifier of bearer tokens, and the local issuer's keys when the API is its own issuer. */
   auth: ApiAuth;

@@ -24,9 +24,16 @@ declare module 'zod' {
 
 /** Readers of the settings, for the metadata below (test/config checks each name against the roles and scripts). */
 const temporalWorkers = ['orders', 'payments', 'inventory', 'shipping'];
+/** The roles that own an outbox and run its relay: every Temporal worker role. */
+const producers = temporalWorkers;
 const subscribers = ['notifications', 'analytics', 'order-read-model'];
-const dataReaders = ['payments', 'inventory', 'shipping', ...subscribers, 'api'];
-const dataCommands = ['npm run payments:unblock-refund', 'npm run read-model:rebuild', 'npm run loadgen'];
+const dataReaders = [...producers, ...subscribers, 'api'];
+const dataCommands = [
+  'npm run payments:unblock-refund',
+  'npm run read-model:rebuild',
+  'npm run outbox:status',
+  'npm run loadgen',
+];
 
 /**
  * Every variable the service understands, with the local defaults that let `npm run dev` need no configuration.
@@ -122,15 +129,15 @@ export const envSchema = z.object({
     .meta({ description: 'Replicas of each stream (3 on a three-node NATS cluster).', roles: ['every role'] }),
   EVENTS_DUPLICATE_WINDOW: duration.default('1h').meta({
     description:
-      'JetStream’s de-duplication window: how late a retried activity may republish an event and still be dropped ' +
-      'as a copy (docs/events.md).',
+      'JetStream’s de-duplication window: how late a relay may publish an event again and still have the copy ' +
+      'dropped; the outbox relays prune sent rows once they are older than this (docs/events.md).',
     roles: ['every role'],
   }),
   EVENTS_PUBLISH_TIMEOUT: duration.default('5s').meta({
     description:
-      'How long a publish waits for the stream’s acknowledgement: events from activities, dead letters from ' +
-      'subscribers, and re-driven events.',
-    roles: [...temporalWorkers, ...subscribers, 'npm run events:redrive'],
+      'How long a publish waits for the stream’s acknowledgement: events from the outbox relays, dead letters ' +
+      'from subscribers, and re-driven events.',
+    roles: [...producers, ...subscribers, 'npm run events:redrive'],
   }),
   EVENTS_ACK_WAIT: duration.default('30s').meta({
     description:
@@ -154,6 +161,30 @@ export const envSchema = z.object({
   EVENTS_FETCH_BATCH: z.coerce.number().int().min(1).max(1_000).default(10).meta({
     description: 'Messages a subscriber instance pulls per request; small, so competing instances share the work.',
     roles: subscribers,
+  }),
+
+  /** The transactional outbox of each producing service and its relay (docs/events.md). */
+  OUTBOX_POLL_INTERVAL: duration.default('1s').meta({
+    description:
+      'How often an idle outbox relay looks for events to publish. A commit in the same process wakes it at once, ' +
+      'so this bounds the delay only for rows written by another process on the same database.',
+    roles: producers,
+  }),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(1_000).default(100).meta({
+    description: 'Events an outbox relay claims and publishes per round (in parallel, each awaiting its ack).',
+    roles: producers,
+  }),
+  OUTBOX_RETRY_MAX: duration.default('30s').meta({
+    description:
+      'The longest pause between an outbox relay’s attempts while NATS does not acknowledge: the pause starts at ' +
+      '500ms and doubles per failed round up to this.',
+    roles: producers,
+  }),
+  OUTBOX_BACKLOG_LOG_INTERVAL: duration.default('1m').meta({
+    description:
+      'How often an outbox relay logs its backlog (events waiting, age of the oldest) while there is one, and ' +
+      'prunes sent events older than `EVENTS_DUPLICATE_WINDOW`.',
+    roles: producers,
   }),
 
   API_HOST: z
@@ -187,6 +218,12 @@ export const envSchema = z.object({
         'a stopping API lets such requests finish for about this long.',
       roles: ['api'],
     }),
+  API_EVENT_STREAM_GRACE: duration.default('5s').meta({
+    description:
+      'How long `GET /orders/{id}/events` stays open after the order’s terminal event for earlier events (by ' +
+      'sequence) that another service’s relay has not published yet; it closes at once when none is missing.',
+    roles: ['api'],
+  }),
   API_QUERY_TIMEOUT_MS: z.coerce
     .number()
     .int()

@@ -4,7 +4,11 @@ import { z } from 'zod';
 import { eventCatalogue, eventNameOfType, eventSource, eventSubject, eventType } from './catalogue.js';
 import type { EventData, EventName } from './catalogue.js';
 
-/** A domain event as it travels on the wire. `subject` is the order ID; `traceparent` is the W3C trace extension. */
+/**
+ * A domain event as it travels on the wire. `subject` is the order ID; `traceparent` is the W3C trace extension;
+ * `ordersequence` is this project's extension attribute: the event's position among its order's events, set by the
+ * workflow (src/events/order-sequence.ts), absent on events of runs that started before it existed.
+ */
 export interface EventEnvelope<N extends EventName = EventName> {
   specversion: '1.0';
   id: string;
@@ -15,11 +19,12 @@ export interface EventEnvelope<N extends EventName = EventName> {
   datacontenttype: 'application/json';
   data: EventData<N>;
   traceparent?: string;
+  ordersequence?: number;
 }
 
 /**
- * An envelope on its way out, with its name and the NATS subject it goes to, fixed when it is built: the publisher
- * (and an outbox, later) takes them as they are instead of reading the name back out of the CloudEvents `type`.
+ * An envelope on its way out, with its name and the NATS subject it goes to, fixed when it is built: the outbox
+ * stores them as they are instead of reading the name back out of the CloudEvents `type`.
  */
 export interface OutgoingEvent<N extends EventName = EventName> {
   name: N;
@@ -47,6 +52,7 @@ export const envelopeSchema = z.object({
     .string()
     .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'expected a W3C traceparent')
     .optional(),
+  ordersequence: z.number().int().positive('expected a positive whole number').optional(),
 });
 
 export type InvalidEventCode = 'InvalidEvent' | 'UnknownEventType';
@@ -81,6 +87,8 @@ export interface BuildEnvelopeInput<N extends EventName> {
   data: EventData<N>;
   time: Date | string;
   traceparent?: string;
+  /** The event's position among its order's events, from the workflow (the activity's `sequence` input). */
+  sequence?: number;
 }
 
 /** Builds an envelope, validating `data` against the catalogue so nothing malformed ever leaves a service. */
@@ -97,6 +105,7 @@ export function buildEnvelope<N extends EventName>(input: BuildEnvelopeInput<N>)
     data,
   };
   if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;
+  if (input.sequence !== undefined) envelope.ordersequence = input.sequence;
   return envelope;
 }
 
@@ -128,6 +137,7 @@ export function parseEnvelope(input: unknown): ParsedEvent {
   }
   const envelope = { ...attrs, data } as EventEnvelope;
   if (envelope.traceparent === undefined) delete envelope.traceparent;
+  if (envelope.ordersequence === undefined) delete envelope.ordersequence;
   return { name, version: eventCatalogue[name].version, envelope };
 }
 

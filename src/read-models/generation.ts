@@ -136,9 +136,10 @@ export function rebuildableStoreOpener<DB extends ReadModelBaseTables, Store>(
 
 /**
  * The projection the live subscriber and the rebuild both apply, per generation. Projections must converge whatever
- * order events are applied in (competing instances handle one order's events concurrently, re-drives arrive late):
- * "latest" fields compare `meta.position`, counters add, first and last times take min and max. That is what makes
- * a rebuild from the stream equal the live model.
+ * order events are applied in (competing instances handle one order's events concurrently, re-drives arrive late,
+ * and each service's outbox relay publishes on its own): "latest" fields compare `orderPosition(event,
+ * meta.position)` (the workflow's sequence: src/events/order-sequence.ts), counters add, first and last times take
+ * min and max. That is what makes a rebuild from the stream equal the live model.
  */
 export interface ReadModel {
   /** `orders` or `analytics`: the pointer row and the rebuild command's `--model`. */

@@ -19,7 +19,16 @@ export interface AttemptCount {
   attempts?: number;
 }
 
-export interface ChargePaymentInput {
+/**
+ * The event's place among its order's events, which the workflow counts and passes to every activity that may
+ * announce one (docs/events.md). Absent in the inputs of runs recorded before the workflow numbered its events:
+ * their events carry none, and consumers order them by stream position (src/events/order-sequence.ts).
+ */
+export interface EventSequence {
+  sequence?: number;
+}
+
+export interface ChargePaymentInput extends EventSequence {
   orderId: string;
   customerId: string;
   token: string;
@@ -29,7 +38,7 @@ export interface ChargePaymentResult extends AttemptCount {
   paymentId: string;
   amount: Money;
 }
-export interface RefundPaymentInput {
+export interface RefundPaymentInput extends EventSequence {
   orderId: string;
 }
 /**
@@ -51,14 +60,15 @@ export interface PriceOrderInput {
   orderId: string;
   items: OrderLineInput[];
 }
-export interface ReserveInventoryInput {
+export interface ReserveInventoryInput extends EventSequence {
   orderId: string;
   lines: { sku: string; quantity: number }[];
 }
 export interface ReserveInventoryResult extends AttemptCount {
   reservationId: string;
 }
-export interface OrderRefInput {
+/** `sequence` is read by the compensations that announce an event (releaseInventory, cancelShipment). */
+export interface OrderRefInput extends EventSequence {
   orderId: string;
 }
 
@@ -73,7 +83,7 @@ export interface InventoryActivities {
   commitReservation(input: OrderRefInput): Promise<CompensationResult>;
 }
 
-export interface CreateShipmentInput {
+export interface CreateShipmentInput extends EventSequence {
   orderId: string;
   address: ShippingAddress;
   lines: PricedLine[];
@@ -90,7 +100,7 @@ export interface ShippingActivities {
   cancelShipment(input: OrderRefInput): Promise<CompensationResult>;
 }
 
-/** Order-level events have no service store behind them; the order worker publishes them. */
+/** Order-level events are the orders service's own facts: the order worker records them in its store. */
 export type OrderEventName =
   | 'OrderCreated'
   | 'OrderApproved'
@@ -101,7 +111,7 @@ export type OrderEventName =
   | 'CompensationReminder'
   | 'CompensationsRetried';
 
-export interface PublishOrderEventInput {
+export interface PublishOrderEventInput extends EventSequence {
   name: OrderEventName;
   /** Distinguishes two events of the same name in one workflow (for example two CompensationFailed after a retry). */
   step: string;

@@ -1,5 +1,5 @@
-// The resources the roles of one process share: one NATS connection (streams ensured once), one event publisher, and
-// the turns its read models take.
+// The resources the roles of one process share: one NATS connection (streams ensured once), one event publisher (for
+// the outbox relays), and the turns its read models take.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config/env.js';
@@ -17,7 +17,11 @@ export interface ProcessContext extends RoleContext {
   close(): Promise<void>;
 }
 
-/** Connections are opened lazily, so a process running only Temporal roles that publish nothing never dials NATS. */
+/**
+ * Connections are opened lazily, on first use. A first connection that fails (NATS down while the process starts) is
+ * forgotten, so the next caller tries again: the outbox relays ask for the publisher on every round until it answers,
+ * and the workers beside them start and take effect meanwhile. Once open, the connection reconnects by itself.
+ */
 export function createRoleContext(config: Config, logger: Logger, connectionName = 'order-saga'): ProcessContext {
   let connection: Promise<NatsConnection> | undefined;
   let publisher: Promise<EventPublisher> | undefined;
@@ -26,16 +30,30 @@ export function createRoleContext(config: Config, logger: Logger, connectionName
   const nats = () =>
     (connection ??= (async () => {
       const nc = await connectToNats(config.NATS_URL, connectionName);
-      await ensureEventStreams(await jetstreamManager(nc), settings);
+      try {
+        await ensureEventStreams(await jetstreamManager(nc), settings);
+      } catch (error) {
+        await nc.close().catch(() => undefined);
+        throw error;
+      }
       return nc;
-    })());
+    })().catch((error: unknown) => {
+      connection = undefined;
+      throw error;
+    }));
 
   return {
     config,
     logger,
     nats,
     publisher: () =>
-      (publisher ??= nats().then((nc) => new JetStreamEventPublisher(nc, { timeoutMs: settings.publishTimeoutMs }))),
+      (publisher ??= nats().then(
+        (nc) => new JetStreamEventPublisher(nc, { timeoutMs: settings.publishTimeoutMs }),
+        (error: unknown) => {
+          publisher = undefined;
+          throw error;
+        },
+      )),
     exclusive: oneAtATime(),
     close: async () => {
       // A connection that never opened, or lost its server, has nothing left to drain.

@@ -23,7 +23,7 @@ export interface RoleContext {
   logger: Logger;
   /** The process's one NATS connection, opened on first use with the event streams ensured. */
   nats: () => Promise<NatsConnection>;
-  /** The JetStream event publisher over that connection. */
+  /** The JetStream event publisher over that connection, for the outbox relays; rejects while NATS is unreachable. */
   publisher: () => Promise<EventPublisher>;
   /** The turns the process's read models take writing their databases (see `ReadModelServiceOptions.exclusive`). */
   exclusive: Exclusive;

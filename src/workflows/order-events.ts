@@ -2,6 +2,7 @@
 import type { Actor } from '../shared/actor.js';
 import type { OrderEventName } from '../shared/activity-contracts.js';
 import { publishOrderEvent } from './activities.js';
+import { sequenced } from './event-sequence.js';
 import type { OrderRecord } from './order-record.js';
 
 /**
@@ -29,16 +30,18 @@ export async function publishEvent(
   const { orderId, customerId, status, total, lines } = record.view;
   const { round, reminder } = options;
   const occurrence = [round, reminder?.count].filter((n) => n !== undefined);
-  await publishOrderEvent({
-    name,
-    step: [name, ...occurrence].join('-'),
-    orderId,
-    customerId,
-    status,
-    ...(total === undefined ? {} : { total }),
-    ...(name === 'OrderCreated' ? { lines } : {}),
-    ...(options.reason === undefined ? {} : { reason: options.reason }),
-    ...(reminder === undefined ? {} : { reminder: reminder.count, parkedAt: reminder.parkedAt }),
-    ...(options.actor === undefined ? {} : { actor: options.actor }),
-  });
+  await publishOrderEvent(
+    sequenced(record, {
+      name,
+      step: [name, ...occurrence].join('-'),
+      orderId,
+      customerId,
+      status,
+      ...(total === undefined ? {} : { total }),
+      ...(name === 'OrderCreated' ? { lines } : {}),
+      ...(options.reason === undefined ? {} : { reason: options.reason }),
+      ...(reminder === undefined ? {} : { reminder: reminder.count, parkedAt: reminder.parkedAt }),
+      ...(options.actor === undefined ? {} : { actor: options.actor }),
+    }),
+  );
 }

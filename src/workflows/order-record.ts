@@ -22,6 +22,8 @@ function now(): string {
  */
 export class OrderRecord implements CompensationObserver {
   private readonly state: OrderState;
+  /** Activity calls so far that may announce an event (see event-sequence.ts); not part of the visible state. */
+  private eventCalls = 0;
 
   constructor(order: PlaceOrderInput) {
     const createdAt = now();
@@ -40,6 +42,11 @@ export class OrderRecord implements CompensationObserver {
       { key: CustomerIdAttribute, value: order.customerId },
       { key: OrderStatusAttribute, value: 'PENDING' },
     ]);
+  }
+
+  /** The next event call's place in the saga: 1, 2, 3... in the order the workflow makes the calls. */
+  nextEventSequence(): number {
+    return ++this.eventCalls;
   }
 
   get status(): OrderStatus {

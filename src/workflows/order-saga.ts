@@ -4,6 +4,7 @@ import type { Actor } from '../shared/actor.js';
 import type { OrderState } from '../shared/order-state.js';
 import { commitReservation, steps } from './activities.js';
 import { compensationsFor } from './compensations.js';
+import { sequenced } from './event-sequence.js';
 import type { FailureSummary } from './failures.js';
 import { installHandlers } from './handlers.js';
 import { actorEventsPatch, publishEvent } from './order-events.js';
@@ -63,32 +64,32 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
       }
     }
 
-    saga.add({ name: 'refundPayment', run: () => compensations.refundPayment({ orderId }) });
+    saga.add({ name: 'refundPayment', run: () => compensations.refundPayment(sequenced(record, { orderId })) });
     const payment = { orderId, customerId: order.customerId, token: order.payment.token, amount: total };
     const charge = await step(
       'chargePayment',
-      () => steps.chargePayment(payment),
+      () => steps.chargePayment(sequenced(record, payment)),
       (r) => ({ paymentId: r.paymentId }),
     );
     if (!charge.ok) return failed(charge.failure);
     record.moveTo('PAYMENT_CAPTURED');
     if (requests.cancel) return cancelled(requests);
 
-    saga.add({ name: 'releaseInventory', run: () => compensations.releaseInventory({ orderId }) });
+    saga.add({ name: 'releaseInventory', run: () => compensations.releaseInventory(sequenced(record, { orderId })) });
     const stock = lines.map(({ sku, quantity }) => ({ sku, quantity }));
     const reservation = await step(
       'reserveInventory',
-      () => steps.reserveInventory({ orderId, lines: stock }),
+      () => steps.reserveInventory(sequenced(record, { orderId, lines: stock })),
       (r) => ({ reservationId: r.reservationId }),
     );
     if (!reservation.ok) return failed(reservation.failure);
     record.moveTo('INVENTORY_RESERVED');
     if (requests.cancel) return cancelled(requests);
 
-    saga.add({ name: 'cancelShipment', run: () => compensations.cancelShipment({ orderId }) });
+    saga.add({ name: 'cancelShipment', run: () => compensations.cancelShipment(sequenced(record, { orderId })) });
     const shipment = await step(
       'createShipment',
-      () => steps.createShipment({ orderId, address: order.shippingAddress, lines }),
+      () => steps.createShipment(sequenced(record, { orderId, address: order.shippingAddress, lines })),
       ({ shipmentId, carrier, trackingNumber }) => ({ shipmentId, carrier, trackingNumber }),
     );
     if (!shipment.ok) return failed(shipment.failure);

@@ -10,7 +10,7 @@ import type { KyselyPaymentStore, PaymentStore } from '../../src/activities/paym
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore, ShippingStore } from '../../src/activities/shipping/store.js';
-import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
+import { outboxEvents } from '../support/outbox-events.js';
 import type {
   ChargePaymentInput,
   CreateShipmentInput,
@@ -32,11 +32,6 @@ function staleLookups<S extends object>(store: S, lookup: keyof S & string): S {
   return Object.assign(Object.create(store) as S, { [lookup]: () => Promise.resolve(undefined) });
 }
 
-let publisher: MemoryEventPublisher;
-beforeEach(() => {
-  publisher = new MemoryEventPublisher();
-});
-
 describe('forwardStepKey', () => {
   it('names the key of the step each compensation undoes, in the same workflow', () => {
     expect(forwardStepKey(workflowId, 'refundPayment')).toBe('order-o-1:chargePayment');
@@ -54,8 +49,7 @@ describe('reserveInventory after releaseInventory found nothing', () => {
     await store.close();
   });
 
-  const activitiesOn = (s: InventoryStore) =>
-    createInventoryActivities({ store: s, publisher, clock: steppingClock() });
+  const activitiesOn = (s: InventoryStore) => createInventoryActivities({ store: s, clock: steppingClock() });
   const lines = [
     { sku: 'SKU-TSHIRT', quantity: 2 },
     { sku: 'SKU-MUG', quantity: 1 },
@@ -84,7 +78,7 @@ describe('reserveInventory after releaseInventory found nothing', () => {
     await expectNonRetryable(reserve(store, { attempt: 4 }), late);
 
     expect(await store.stockLevels()).toEqual(before);
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     expect(await store.findReservationByKey('order-o-1:reserveInventory')).toMatchObject({
       status: 'released',
       lines: [],
@@ -97,13 +91,13 @@ describe('reserveInventory after releaseInventory found nothing', () => {
     expect(await release()).toEqual({ applied: false, attempts: 1 });
     await expectNonRetryable(reserve(staleLookups<InventoryStore>(store, 'findReservationByKey')), late);
     expect(await store.stockLevels()).toEqual(before);
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
   });
 
   it('keeps replaying a no-op for a retried release, never an InventoryReleased for the tombstone', async () => {
     expect(await release()).toEqual({ applied: false, attempts: 1 });
     expect(await release({ attempt: 2 })).toEqual({ applied: false, attempts: 2 });
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
   });
 
   it('leaves other orders alone', async () => {
@@ -128,7 +122,7 @@ describe('chargePayment after refundPayment found nothing', () => {
     await store.close();
   });
 
-  const activitiesOn = (s: PaymentStore) => createPaymentActivities({ store: s, publisher, clock: steppingClock() });
+  const activitiesOn = (s: PaymentStore) => createPaymentActivities({ store: s, clock: steppingClock() });
   const input: ChargePaymentInput = {
     orderId: 'o-1',
     customerId: 'c-1',
@@ -156,7 +150,7 @@ describe('chargePayment after refundPayment found nothing', () => {
     await expectNonRetryable(charge(store, { attempt: 2 }), late);
     await expectNonRetryable(charge(store, { attempt: 3 }), late);
 
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     // The order has no charge; the tombstone holding the key moved no money.
     expect(await store.findChargeByOrder('o-1')).toBeUndefined();
     expect(await store.findChargeByKey('order-o-1:chargePayment')).toMatchObject({
@@ -169,14 +163,14 @@ describe('chargePayment after refundPayment found nothing', () => {
   it('meets the tombstone at the insert when its lookup ran before the refund', async () => {
     expect(await refund()).toEqual({ applied: false, attempts: 1 });
     await expectNonRetryable(charge(staleLookups<PaymentStore>(store, 'findChargeByKey')), late);
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     expect(await store.findChargeByOrder('o-1')).toBeUndefined();
   });
 
   it('keeps replaying a no-op for a retried refund, never a PaymentRefunded for the tombstone', async () => {
     expect(await refund()).toEqual({ applied: false, attempts: 1 });
     expect(await refund({ attempt: 2 })).toEqual({ applied: false, attempts: 2 });
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     expect(await store.unblockRefund('o-1')).toBe(false);
   });
 });
@@ -190,7 +184,7 @@ describe('createShipment after cancelShipment found nothing', () => {
     await store.close();
   });
 
-  const activitiesOn = (s: ShippingStore) => createShippingActivities({ store: s, publisher, clock: steppingClock() });
+  const activitiesOn = (s: ShippingStore) => createShippingActivities({ store: s, clock: steppingClock() });
   const input: CreateShipmentInput = {
     orderId: 'o-1',
     address: {
@@ -231,7 +225,7 @@ describe('createShipment after cancelShipment found nothing', () => {
     await expectNonRetryable(create(store, { attempt: 2 }), late);
     await expectNonRetryable(create(store, { attempt: 3 }), late);
 
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     expect(await store.findShipmentByOrder('o-1')).toBeUndefined();
     expect(await store.findShipmentByKey('order-o-1:createShipment')).toMatchObject({
       status: 'cancelled',
@@ -243,13 +237,13 @@ describe('createShipment after cancelShipment found nothing', () => {
   it('meets the tombstone at the insert when its lookup ran before the cancellation', async () => {
     expect(await cancel()).toEqual({ applied: false, attempts: 1 });
     await expectNonRetryable(create(staleLookups<ShippingStore>(store, 'findShipmentByKey')), late);
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
     expect(await store.findShipmentByOrder('o-1')).toBeUndefined();
   });
 
   it('keeps replaying a no-op for a retried cancellation, never a ShipmentCancelled for the tombstone', async () => {
     expect(await cancel()).toEqual({ applied: false, attempts: 1 });
     expect(await cancel({ attempt: 2 })).toEqual({ applied: false, attempts: 2 });
-    expect(publisher.published).toEqual([]);
+    expect((await outboxEvents([store])).published).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-// Inventory activities against a real SQLite store: pricing, all-or-nothing reservation, compensation, conservation.
+// Inventory activities against a real SQLite store: pricing, all-or-nothing reservation, compensation, conservation, and the events in its outbox.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,20 +9,20 @@ import { InvalidQuantityError, UnknownSkuError } from '../../src/activities/inve
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import type { KyselyInventoryStore, StockLevel } from '../../src/activities/inventory/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
+import { outboxEvents } from '../support/outbox-events.js';
 import type { OrderRefInput, PriceOrderInput, ReserveInventoryInput } from '../../src/shared/activity-contracts.js';
 import type { OrderLineInput } from '../../src/shared/order.js';
 import { expectNonRetryable, runActivity, steppingClock } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';
 
 let store: KyselyInventoryStore;
-let publisher: MemoryEventPublisher;
 let activities: ReturnType<typeof createInventoryActivities>;
+/** The events the activities wrote to the store's outbox (what its relay publishes). */
+const outbox = () => outboxEvents([store]);
 
 beforeEach(async () => {
   store = await openInventoryStore({ filename: ':memory:' });
-  publisher = new MemoryEventPublisher();
-  activities = createInventoryActivities({ store, publisher, clock: steppingClock() });
+  activities = createInventoryActivities({ store, clock: steppingClock() });
 });
 afterEach(async () => {
   await store.close();
@@ -30,19 +30,19 @@ afterEach(async () => {
 
 const price = (items: OrderLineInput[]) =>
   runActivity('priceOrder', (i: PriceOrderInput) => activities.priceOrder(i), {}, { orderId: 'o-1', items });
-const reserve = (lines: OrderLineInput[], orderId = 'o-1', options: StepOptions = {}) =>
+const reserve = (lines: OrderLineInput[], orderId = 'o-1', options: StepOptions = {}, sequence?: number) =>
   runActivity(
     'reserveInventory',
     (i: ReserveInventoryInput) => activities.reserveInventory(i),
     { workflowId: `order-${orderId}`, ...options },
-    { orderId, lines },
+    { orderId, lines, ...(sequence === undefined ? {} : { sequence }) },
   );
-const release = (orderId = 'o-1', options: StepOptions = {}) =>
+const release = (orderId = 'o-1', options: StepOptions = {}, sequence?: number) =>
   runActivity(
     'releaseInventory',
     (i: OrderRefInput) => activities.releaseInventory(i),
     { workflowId: `order-${orderId}`, ...options },
-    { orderId },
+    { orderId, ...(sequence === undefined ? {} : { sequence }) },
   );
 const commit = (orderId = 'o-1', options: StepOptions = {}) =>
   runActivity(
@@ -119,7 +119,7 @@ describe('priceOrder', () => {
       total: { amount: 7_247, currency: 'EUR' },
       attempts: 1,
     });
-    expect(publisher.published).toHaveLength(0);
+    expect((await outbox()).published).toHaveLength(0);
   });
 
   it('prices the laptop above the 100000 approval threshold', async () => {
@@ -167,7 +167,7 @@ describe('priceOrder', () => {
 });
 
 describe('reserveInventory', () => {
-  it('reserves every line and publishes InventoryUpdated', async () => {
+  it('reserves every line and writes InventoryUpdated with the reservation', async () => {
     const { reservationId } = await reserve([
       { sku: 'SKU-TSHIRT', quantity: 2 },
       { sku: 'SKU-LAPTOP', quantity: 1 },
@@ -175,7 +175,7 @@ describe('reserveInventory', () => {
     expect(reservationId).toMatch(/^res_/);
     expect(await level('SKU-TSHIRT')).toMatchObject({ available: 498, reserved: 2 });
     expect(await level('SKU-LAPTOP')).toMatchObject({ available: 9, reserved: 1 });
-    const [event] = publisher.ofName('InventoryUpdated');
+    const [event] = (await outbox()).ofName('InventoryUpdated');
     expect(event).toMatchObject({
       id: deterministicEventId('order-o-1', 'reserveInventory', 'InventoryUpdated'),
       source: 'order-saga/inventory',
@@ -192,13 +192,12 @@ describe('reserveInventory', () => {
     await expectConserved();
   });
 
-  it('is idempotent: a retry reserves nothing more and republishes the identical event', async () => {
-    const first = await reserve([{ sku: 'SKU-HOODIE', quantity: 3 }]);
-    const second = await reserve([{ sku: 'SKU-HOODIE', quantity: 3 }], 'o-1', { attempt: 2 });
+  it('is idempotent: a retry reserves nothing more and writes no second event', async () => {
+    const first = await reserve([{ sku: 'SKU-HOODIE', quantity: 3 }], 'o-1', {}, 3);
+    const second = await reserve([{ sku: 'SKU-HOODIE', quantity: 3 }], 'o-1', { attempt: 2 }, 3);
     expect(second).toEqual({ ...first, attempts: 2 });
     expect(await level('SKU-HOODIE')).toMatchObject({ available: 117, reserved: 3 });
-    expect(publisher.published).toHaveLength(2);
-    expect(publisher.published[1]).toEqual(publisher.published[0]);
+    expect((await outbox()).published).toMatchObject([{ ordersequence: 3 }]);
   });
 
   it('is all-or-nothing: one short line leaves every SKU untouched and names the short SKU', async () => {
@@ -223,7 +222,7 @@ describe('reserveInventory', () => {
     ]);
     expect(failure.message).toContain('SKU-SOLDOUT');
     expect(await store.stockLevels()).toEqual(before);
-    const [event] = publisher.ofName('InventoryUpdateFailed');
+    const [event] = (await outbox()).ofName('InventoryUpdateFailed');
     expect(event?.id).toBe(deterministicEventId('order-o-1', 'reserveInventory', 'InventoryUpdateFailed'));
     expect(event?.data).toMatchObject({
       orderId: 'o-1',
@@ -231,7 +230,7 @@ describe('reserveInventory', () => {
       shortages: [{ sku: 'SKU-SOLDOUT' }, { sku: 'SKU-LAPTOP' }],
     });
     expect(event?.data.reservationId).toMatch(/^res_/);
-    expect(publisher.ofName('InventoryUpdated')).toHaveLength(0);
+    expect((await outbox()).ofName('InventoryUpdated')).toHaveLength(0);
   });
 
   it('replays an out-of-stock rejection on retry even if stock arrived meanwhile', async () => {
@@ -239,50 +238,50 @@ describe('reserveInventory', () => {
     await store.restock('SKU-SOLDOUT', 5, '2025-01-02T00:00:00.000Z');
     await expectNonRetryable(reserve([{ sku: 'SKU-SOLDOUT', quantity: 1 }], 'o-1', { attempt: 2 }), 'OutOfStock');
     expect(await level('SKU-SOLDOUT')).toMatchObject({ available: 5, reserved: 0 });
-    const events = publisher.ofName('InventoryUpdateFailed');
-    expect(events).toHaveLength(2);
-    expect(events[1]).toEqual(events[0]);
+    expect((await outbox()).names).toEqual(['InventoryUpdateFailed']);
   });
 
-  it('rejects unknown SKUs with UnknownSku and publishes InventoryUpdateFailed without a reservation', async () => {
-    await expectNonRetryable(reserve([{ sku: 'SKU-NOPE', quantity: 1 }]), 'UnknownSku');
-    const [event] = publisher.ofName('InventoryUpdateFailed');
+  it('rejects unknown SKUs with UnknownSku and writes InventoryUpdateFailed without a reservation', async () => {
+    await expectNonRetryable(reserve([{ sku: 'SKU-NOPE', quantity: 1 }], 'o-1', {}, 3), 'UnknownSku');
+    expect(await store.findReservationByKey('order-o-1:reserveInventory')).toBeUndefined();
+    const [event] = (await outbox()).ofName('InventoryUpdateFailed');
     expect(event?.data).toEqual({
       orderId: 'o-1',
       lines: [{ sku: 'SKU-NOPE', quantity: 1 }],
       reason: { code: 'UnknownSku', message: 'unknown SKU: SKU-NOPE' },
     });
+    expect(event?.ordersequence).toBe(3);
     await expectConserved();
   });
 
   it('rejects a bad quantity with InvalidQuantity', async () => {
     await expectNonRetryable(reserve([{ sku: 'SKU-MUG', quantity: 0 }]), 'InvalidQuantity');
-    expect(publisher.ofName('InventoryUpdateFailed')).toHaveLength(1);
+    expect((await outbox()).ofName('InventoryUpdateFailed')).toHaveLength(1);
   });
 });
 
 describe('releaseInventory', () => {
   it('is a no-op when nothing was reserved', async () => {
     expect(await release()).toEqual({ applied: false, attempts: 1 });
-    expect(publisher.published).toHaveLength(0);
+    expect((await outbox()).published).toHaveLength(0);
   });
 
   it('is a no-op after a rejected reservation', async () => {
     await expectNonRetryable(reserve([{ sku: 'SKU-SOLDOUT', quantity: 1 }]), 'OutOfStock');
     expect(await release()).toEqual({ applied: false, attempts: 1 });
-    expect(publisher.ofName('InventoryReleased')).toHaveLength(0);
+    expect((await outbox()).ofName('InventoryReleased')).toHaveLength(0);
   });
 
-  it('returns the reserved stock once, even when retried, with the same event', async () => {
+  it('returns the reserved stock once, even when retried, with one event', async () => {
     const { reservationId } = await reserve([{ sku: 'SKU-SNEAKERS', quantity: 4 }]);
-    expect(await release()).toEqual({ applied: true, attempts: 1 });
-    expect(await release('o-1', { attempt: 2 })).toEqual({ applied: true, attempts: 2 });
+    expect(await release('o-1', {}, 5)).toEqual({ applied: true, attempts: 1 });
+    expect(await release('o-1', { attempt: 2 }, 5)).toEqual({ applied: true, attempts: 2 });
     expect(await level('SKU-SNEAKERS')).toMatchObject({ available: 60, reserved: 0, shipped: 0 });
-    const events = publisher.ofName('InventoryReleased');
-    expect(events).toHaveLength(2);
-    expect(events[1]).toEqual(events[0]);
+    const events = (await outbox()).ofName('InventoryReleased');
+    expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       id: deterministicEventId('order-o-1', 'releaseInventory', 'InventoryReleased'),
+      ordersequence: 5,
       data: { orderId: 'o-1', reservationId, lines: [{ sku: 'SKU-SNEAKERS', quantity: 4 }] },
     });
     await expectConserved();

@@ -1,14 +1,28 @@
-// The order-event activity: validated envelopes with deterministic IDs, published for the workflow.
-import { describe, expect, it } from 'vitest';
+// The order-event activity against a real SQLite orders store: validated envelopes with deterministic IDs, each fact recorded once with its outbox row.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createOrderActivities } from '../../src/activities/orders/activities.js';
+import { openOrderStore } from '../../src/activities/orders/store.js';
+import type { KyselyOrderStore } from '../../src/activities/orders/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import type { PublishOrderEventInput } from '../../src/shared/activity-contracts.js';
+import { outboxEvents } from '../support/outbox-events.js';
 import { expectNonRetryable, runActivity } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';
 
-const publisher = new MemoryEventPublisher();
-const activities = createOrderActivities({ publisher, clock: () => new Date('2025-01-01T12:00:00.000Z') });
+let store: KyselyOrderStore;
+let activities: ReturnType<typeof createOrderActivities>;
+let now = '2025-01-01T12:00:00.000Z';
+const outbox = () => outboxEvents([store]);
+
+beforeEach(async () => {
+  store = await openOrderStore({ filename: ':memory:' });
+  now = '2025-01-01T12:00:00.000Z';
+  activities = createOrderActivities({ store, clock: () => new Date(now) });
+});
+afterEach(async () => {
+  await store.close();
+});
+
 const publish = (input: PublishOrderEventInput, options: StepOptions = {}) =>
   runActivity('publishOrderEvent', (i: PublishOrderEventInput) => activities.publishOrderEvent(i), options, input);
 
@@ -31,10 +45,9 @@ const created: PublishOrderEventInput = {
 };
 
 describe('publishOrderEvent', () => {
-  it('publishes the order event with an ID derived from workflow, step and name', async () => {
-    publisher.clear();
-    await publish(created);
-    expect(publisher.published).toEqual([
+  it('records the order event with an ID derived from workflow, step and name, and writes it to the outbox', async () => {
+    await publish({ ...created, sequence: 1 });
+    expect((await outbox()).published).toEqual([
       {
         specversion: '1.0',
         id: deterministicEventId('order-o-1', 'created', 'OrderCreated'),
@@ -43,13 +56,24 @@ describe('publishOrderEvent', () => {
         subject: 'o-1',
         time: '2025-01-01T12:00:00.000Z',
         datacontenttype: 'application/json',
+        ordersequence: 1,
         data: { orderId: 'o-1', customerId: 'c-1', status: 'PENDING', total: created.total, lines: created.lines },
+      },
+    ]);
+    expect(await store.factsOfOrder('o-1')).toEqual([
+      {
+        eventId: deterministicEventId('order-o-1', 'created', 'OrderCreated'),
+        orderId: 'o-1',
+        eventName: 'OrderCreated',
+        step: 'created',
+        status: 'PENDING',
+        sequence: 1,
+        recordedAt: '2025-01-01T12:00:00.000Z',
       },
     ]);
   });
 
-  it('republishes the same ID on retry and a different one for another step', async () => {
-    publisher.clear();
+  it('records a retried fact once, keeping its first time, and another step’s fact under another ID', async () => {
     const failed: PublishOrderEventInput = {
       name: 'CompensationFailed',
       step: 'compensation-1',
@@ -59,20 +83,29 @@ describe('publishOrderEvent', () => {
       reason: { code: 'RefundRejected', message: 'refund refused' },
     };
     await publish(failed);
+    now = '2025-01-01T12:05:00.000Z';
     await publish(failed, { attempt: 2 });
+    // The relay published it and, a duplicate window later, pruned it: a retry still announces nothing again.
+    await store.outbox.db.deleteFrom('outbox').execute();
+    await publish(failed, { attempt: 3 });
+    expect((await outbox()).published).toEqual([]);
     await publish({ ...failed, step: 'compensation-2' });
-    const [a, b, c] = publisher.published.map((e) => e.id);
-    expect(a).toBe(b);
-    expect(c).not.toBe(a);
+    const facts = await store.factsOfOrder('o-1');
+    expect(facts.map((f) => [f.step, f.recordedAt])).toEqual([
+      ['compensation-1', '2025-01-01T12:00:00.000Z'],
+      ['compensation-2', '2025-01-01T12:05:00.000Z'],
+    ]);
+    expect(new Set(facts.map((f) => f.eventId)).size).toBe(2);
+    expect((await outbox()).names).toEqual(['CompensationFailed']);
   });
 
-  it('fails non-retryably with InvalidEvent when the payload does not fit the catalogue', async () => {
-    publisher.clear();
+  it('fails non-retryably with InvalidEvent when the payload does not fit the catalogue, recording nothing', async () => {
     const failure = await expectNonRetryable(
       publish({ name: 'OrderFailed', step: 'failed', orderId: 'o-1', customerId: 'c-1', status: 'FAILED' }),
       'InvalidEvent',
     );
     expect(failure.message).toContain('reason');
-    expect(publisher.published).toHaveLength(0);
+    expect((await outbox()).published).toHaveLength(0);
+    expect(await store.factsOfOrder('o-1')).toEqual([]);
   });
 });

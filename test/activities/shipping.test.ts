@@ -1,22 +1,22 @@
-// Shipping activities against a real SQLite store: carriers, address rejection, idempotency, cancellation.
+// Shipping activities against a real SQLite store: carriers, address rejection, idempotency, cancellation, and the events in its outbox.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore } from '../../src/activities/shipping/store.js';
 import { deterministicEventId } from '../../src/events/envelope.js';
-import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
+import { outboxEvents } from '../support/outbox-events.js';
 import type { CreateShipmentInput, OrderRefInput } from '../../src/shared/activity-contracts.js';
 import { expectNonRetryable, runActivity, steppingClock } from './activity-env.js';
 import type { StepOptions } from './activity-env.js';
 
 let store: KyselyShippingStore;
-let publisher: MemoryEventPublisher;
 let activities: ReturnType<typeof createShippingActivities>;
+/** The events the activities wrote to the store's outbox (what its relay publishes). */
+const outbox = () => outboxEvents([store]);
 
 beforeEach(async () => {
   store = await openShippingStore({ filename: ':memory:' });
-  publisher = new MemoryEventPublisher();
-  activities = createShippingActivities({ store, publisher, clock: steppingClock() });
+  activities = createShippingActivities({ store, clock: steppingClock() });
 });
 afterEach(async () => {
   await store.close();
@@ -72,45 +72,45 @@ describe('createShipment', () => {
     expect(result.shipmentId).toMatch(/^shp_/);
   });
 
-  it('stores the shipment and publishes OrderShipped', async () => {
-    const { attempts, ...result } = await create(shipmentInput('NL'));
+  it('stores the shipment and writes OrderShipped with it, with the workflow’s sequence', async () => {
+    const { attempts, ...result } = await create({ ...shipmentInput('NL'), sequence: 4 });
     expect(attempts).toBe(1);
     const stored = await store.findShipmentByOrder('o-1');
     expect(stored).toMatchObject({ ...result, country: 'NL', itemCount: 3, status: 'created' });
-    const [event] = publisher.ofName('OrderShipped');
+    const [event] = (await outbox()).ofName('OrderShipped');
     expect(event).toMatchObject({
       id: deterministicEventId('order-o-1', 'createShipment', 'OrderShipped'),
       source: 'order-saga/shipping',
       subject: 'o-1',
       time: stored?.createdAt,
+      ordersequence: 4,
       data: { orderId: 'o-1', ...result, country: 'NL', itemCount: 3 },
     });
   });
 
-  it('is idempotent: a retry returns the same tracking number and republishes the identical event', async () => {
+  it('is idempotent: a retry returns the same tracking number and writes no second event', async () => {
     const first = await create(shipmentInput('DE'));
     const second = await create(shipmentInput('DE'), { attempt: 2 });
     expect(second).toEqual({ ...first, attempts: 2 });
-    expect(publisher.published).toHaveLength(2);
-    expect(publisher.published[1]).toEqual(publisher.published[0]);
+    expect((await outbox()).names).toEqual(['OrderShipped']);
   });
 
   it('accepts a lower-case country code', async () => {
     expect((await create(shipmentInput('nl'))).carrier).toBe('PostNL');
   });
 
-  it('rejects an unserved country with non-retryable AddressRejected, storing and publishing nothing', async () => {
+  it('rejects an unserved country with non-retryable AddressRejected, storing and announcing nothing', async () => {
     const failure = await expectNonRetryable(create(shipmentInput('JP')), 'AddressRejected');
     expect(failure.message).toContain('JP');
     expect(failure.details).toEqual([
       { country: 'JP', servedCountries: ['NL', 'DE', 'BE', 'FR', 'GB', 'US'], attempts: 1 },
     ]);
     expect(await store.findShipmentByOrder('o-1')).toBeUndefined();
-    expect(publisher.published).toHaveLength(0);
+    expect((await outbox()).published).toHaveLength(0);
   });
 
   it('follows the configured list of served countries', async () => {
-    const spain = createShippingActivities({ store, publisher, servedCountries: ['ES'] });
+    const spain = createShippingActivities({ store, servedCountries: ['ES'] });
     const ship = (input: CreateShipmentInput) =>
       runActivity(
         'createShipment',
@@ -126,7 +126,7 @@ describe('createShipment', () => {
 describe('cancelShipment', () => {
   it('is a no-op when nothing was shipped', async () => {
     expect(await cancel()).toEqual({ applied: false, attempts: 1 });
-    expect(publisher.published).toHaveLength(0);
+    expect((await outbox()).published).toHaveLength(0);
   });
 
   it('is a no-op after an address rejection', async () => {
@@ -134,14 +134,13 @@ describe('cancelShipment', () => {
     expect(await cancel()).toEqual({ applied: false, attempts: 1 });
   });
 
-  it('cancels once, even when retried, and publishes the same ShipmentCancelled', async () => {
+  it('cancels once, even when retried, and writes one ShipmentCancelled', async () => {
     const { attempts: _attempts, ...shipment } = await create(shipmentInput('FR'));
     expect(await cancel()).toEqual({ applied: true, attempts: 1 });
     expect(await cancel('o-1', { attempt: 2 })).toEqual({ applied: true, attempts: 2 });
     expect(await store.findShipmentByOrder('o-1')).toMatchObject({ status: 'cancelled' });
-    const events = publisher.ofName('ShipmentCancelled');
-    expect(events).toHaveLength(2);
-    expect(events[1]).toEqual(events[0]);
+    const events = (await outbox()).ofName('ShipmentCancelled');
+    expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
       id: deterministicEventId('order-o-1', 'cancelShipment', 'ShipmentCancelled'),
       data: { orderId: 'o-1', ...shipment },

@@ -18,8 +18,14 @@ function event(
   orderId: string,
   name: 'OrderCreated' | 'PaymentProcessed' | 'OrderCompleted',
   step: string = name,
+  sequence?: number,
 ): EventEnvelope {
-  const common = { workflowId: `order-${orderId}`, step, time: new Date() };
+  const common = {
+    workflowId: `order-${orderId}`,
+    step,
+    time: new Date(),
+    ...(sequence === undefined ? {} : { sequence }),
+  };
   if (name === 'PaymentProcessed') {
     const amount = { amount: 100, currency: 'EUR' };
     return buildEnvelope({ ...common, name, data: { orderId, customerId: 'cus_sse', paymentId: 'pay_1', amount } });
@@ -54,6 +60,35 @@ describe('the event stream', () => {
     expect(envelopes.every((e) => e.subject === orderId)).toBe(true);
     expect(messages.map((m) => m.id)).toEqual(envelopes.map((e) => e.id));
     await expect.poll(() => history.closed).toBe(history.opened);
+  });
+
+  it('stays open after the terminal event until every event before it by sequence has been sent', async () => {
+    const orderId = randomUUID();
+    known(orderId);
+    // The orders relay was ahead of the payments relay: the terminal event reached the stream first.
+    published.push(
+      event(orderId, 'OrderCreated', 'OrderCreated', 1),
+      event(orderId, 'OrderCompleted', 'OrderCompleted', 3),
+    );
+    setTimeout(() => published.push(event(orderId, 'PaymentProcessed', 'PaymentProcessed', 2)), 300);
+    const messages = await readSse(await api.app.request(`/orders/${orderId}/events`));
+    expect(messages.map((m) => m.event)).toEqual(['OrderCreated', 'OrderCompleted', 'PaymentProcessed']);
+    await expect.poll(() => history.closed).toBe(history.opened);
+  });
+
+  it('ends after the grace when an earlier sequence never comes (a step that announced nothing)', async () => {
+    const graced = buildTestApi(testClient().client, { events: history }, { API_EVENT_STREAM_GRACE: '300ms' });
+    const orderId = randomUUID();
+    graced.readModel.add({ orderId, customerId: 'cus_sse', status: 'PENDING', createdAt: '', updatedAt: '' });
+    published.push(
+      event(orderId, 'OrderCreated', 'OrderCreated', 1),
+      event(orderId, 'OrderCompleted', 'OrderCompleted', 3),
+    );
+    const started = Date.now();
+    const messages = await readSse(await graced.app.request(`/orders/${orderId}/events`));
+    expect(messages.map((m) => m.event)).toEqual(['OrderCreated', 'OrderCompleted']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('releases the subscription when the client goes away', async () => {

@@ -33,8 +33,8 @@ beforeAll(async () => {
     settings: testSettings,
     logger: eventsLogger,
   });
-  const alsoPublishTo = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });
-  api = await startSagaApi('api-expired-key', { orders: orderReadModelPort(readModel.store) }, { alsoPublishTo });
+  const publishTo = new JetStreamEventPublisher(events.nc, { timeoutMs: 2_000 });
+  api = await startSagaApi('api-expired-key', { orders: orderReadModelPort(readModel.store) }, { publishTo });
 });
 
 afterAll(async () => {

@@ -22,6 +22,7 @@ describe('the operator commands', () => {
     ['src/cli/read-model-rebuild.ts', 'usage: npm run read-model:rebuild -- --model analytics|orders'],
     ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
     ['src/cli/token.ts', 'usage: npm run token -- --customer <customerId> | --operator <name> [--ttl <duration>]'],
+    ['src/cli/outbox-status.ts', 'usage: npm run outbox:status -- [--service orders|payments|inventory|shipping]'],
   ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {
     const result = await run(file, ['--help']);
     expect(result.exitCode).toBe(0);
@@ -51,6 +52,11 @@ describe('the operator commands', () => {
     ['src/cli/token.ts', ['--customer', 'a b'], 'token: --customer: must be letters, digits, _ and - (at most 64)'],
     ['src/cli/token.ts', ['--operator', 'alice', '--ttl', 'soon'], 'token: --ttl: must be a duration of at least 1s'],
     ['src/cli/token.ts', ['--customer', 'c', '--operator', 'o'], 'token: --operator: give either --customer or'],
+    [
+      'src/cli/outbox-status.ts',
+      ['--service', 'billing'],
+      'outbox:status: --service: must be one of orders, payments, inventory, shipping',
+    ],
     ['bench/loadgen/cli.ts', ['--rate', 'fast'], 'loadgen: --rate: must be a number above 0 and at most 5000'],
     ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
     ['bench/bench.ts', ['--ramp', '8,4'], 'bench: --ramp: levels must increase'],

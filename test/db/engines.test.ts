@@ -1,4 +1,4 @@
-// The three service stores on both engines, with the same queries and migrations: SQLite files and a real PostgreSQL.
+// The four service stores on both engines, with the same queries and migrations (their outboxes too): SQLite files and a real PostgreSQL.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +10,9 @@ import type { CatalogueItem } from '../../src/activities/inventory/catalogue.js'
 import { InvalidQuantityError, UnknownSkuError } from '../../src/activities/inventory/errors.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import type { Reservation } from '../../src/activities/inventory/store.js';
+import { openOrderStore } from '../../src/activities/orders/store.js';
 import { openPaymentStore } from '../../src/activities/payments/store.js';
-import type { NewCharge } from '../../src/activities/payments/store.js';
+import type { Charge, NewCharge } from '../../src/activities/payments/store.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { NewShipment } from '../../src/activities/shipping/store.js';
 import { shippingMigrations } from '../../src/activities/shipping/migrations.js';
@@ -19,6 +20,12 @@ import type { ShippingTables } from '../../src/activities/shipping/tables.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import type { DatabaseLocation } from '../../src/db/database.js';
+import { ServiceStore } from '../../src/activities/service-store.js';
+import { openMigrated } from '../../src/db/migrate.js';
+import { buildEvent } from '../../src/events/envelope.js';
+import { outboxMigration } from '../../src/events/outbox/schema.js';
+import type { OutboxTables } from '../../src/events/outbox/schema.js';
+import type { OutgoingEvent } from '../../src/events/envelope.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'order-saga-engines-'));
@@ -374,6 +381,121 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
     });
   });
 
+  describe('outboxes', () => {
+    const charge: NewCharge = {
+      paymentId: 'pay-1',
+      idempotencyKey: 'order-o1:chargePayment',
+      orderId: 'o1',
+      customerId: 'cust-1',
+      amount: { amount: 4_999, currency: 'EUR' },
+      status: 'captured',
+      refundBlocked: false,
+      at: at(0),
+    };
+    const processed = (c: Charge): OutgoingEvent[] => [
+      buildEvent({
+        name: 'PaymentProcessed',
+        workflowId: 'order-o1',
+        step: 'chargePayment',
+        data: { orderId: c.orderId, customerId: c.customerId, paymentId: c.paymentId, amount: c.amount },
+        time: c.createdAt,
+        sequence: 2,
+      }),
+    ];
+    /** An event the outbox cannot store (its subject is NOT NULL): the insert fails inside the effect's transaction. */
+    const unstorable = (events: OutgoingEvent[]) => events.map((e) => ({ ...e, subject: null as unknown as string }));
+
+    it('commits a charge and its event together, or neither', async () => {
+      const store = track(await openPaymentStore(await freshLocation()));
+      await expect(store.recordCharge(charge, (c) => unstorable(processed(c)))).rejects.toThrow();
+      expect(await store.findChargeByKey(charge.idempotencyKey)).toBeUndefined();
+      expect(await store.outbox.list()).toEqual([]);
+
+      const stored = await store.recordCharge(charge, processed);
+      const [row] = await store.outbox.list();
+      expect(row).toMatchObject({ eventName: 'PaymentProcessed', orderId: 'o1', attempts: 0 });
+      expect(row?.envelope).toMatchObject({ ordersequence: 2, data: { paymentId: stored.paymentId } });
+      expect(await store.outbox.backlog()).toMatchObject({ pending: 1, oldestPendingAt: row?.createdAt });
+    });
+
+    it('rolls a reservation and its stock back when its event cannot be stored', async () => {
+      const store = track(
+        await openInventoryStore({ ...(await freshLocation()), catalogue: demoCatalogue, at: at(0) }),
+      );
+      const before = await store.stockLevels();
+      const reservation = {
+        reservationId: 'res-1',
+        idempotencyKey: 'order-o1:reserveInventory',
+        orderId: 'o1',
+        lines: [{ sku: 'SKU-MUG', quantity: 2 }],
+        at: at(1),
+      };
+      const updated = (r: Reservation): OutgoingEvent[] => [
+        buildEvent({
+          name: 'InventoryUpdated',
+          workflowId: 'order-o1',
+          step: 'reserveInventory',
+          data: { orderId: r.orderId, reservationId: r.reservationId, lines: [{ sku: 'SKU-MUG', quantity: 2 }] },
+          time: r.createdAt,
+        }),
+      ];
+      await expect(store.reserve(reservation, (r) => unstorable(updated(r)))).rejects.toThrow();
+      expect(await store.stockLevels()).toEqual(before);
+      expect(await store.findReservationByKey(reservation.idempotencyKey)).toBeUndefined();
+      expect(await store.outbox.list()).toEqual([]);
+
+      await store.reserve(reservation, updated);
+      expect((await store.outbox.list()).map((r) => r.eventName)).toEqual(['InventoryUpdated']);
+    });
+
+    it('rolls an event back with a transaction that fails after writing it', async () => {
+      /** A store whose one effect fails after its event was written, as an effect's last statement might. */
+      class FailingStore extends ServiceStore<OutboxTables> {
+        failAfterWriting(events: OutgoingEvent[]) {
+          return this.transaction(async (_trx, write) => {
+            await write(events);
+            throw new Error('the effect failed after its event was written');
+          });
+        }
+      }
+      const location = await freshLocation();
+      const store = track(
+        new FailingStore(
+          await openMigrated<OutboxTables>(location, 'probe', { '0001-outbox': outboxMigration }),
+          'probe',
+        ),
+      );
+      const stored = await openPaymentStore(location).then(track);
+      const events = processed(await stored.recordCharge(charge));
+      await expect(store.failAfterWriting(events)).rejects.toThrow('after its event');
+      expect(await store.outbox.list()).toEqual([]);
+    });
+
+    it('writes an effect’s events only when the call stored the effect, even once the first row was pruned', async () => {
+      const store = track(await openPaymentStore(await freshLocation()));
+      await store.recordCharge(charge, processed);
+      await store.outbox.db.deleteFrom('outbox').execute();
+      await store.recordCharge({ ...charge, paymentId: 'pay-2' }, processed);
+      expect(await store.outbox.list()).toEqual([]);
+    });
+
+    it('records an order-level fact once, with one outbox row', async () => {
+      const store = track(await openOrderStore(await freshLocation()));
+      const created = buildEvent({
+        name: 'OrderCreated',
+        workflowId: 'order-o1',
+        step: 'OrderCreated',
+        data: { orderId: 'o1', customerId: 'cust-1', status: 'PENDING' },
+        time: at(0),
+        sequence: 1,
+      });
+      expect(await store.recordOrderEvent(created, 'OrderCreated')).toBe(true);
+      expect(await store.recordOrderEvent(created, 'OrderCreated')).toBe(false);
+      expect(await store.factsOfOrder('o1')).toMatchObject([{ eventName: 'OrderCreated', sequence: 1 }]);
+      expect(await store.outbox.list({ orderId: 'o1' })).toHaveLength(1);
+    });
+  });
+
   describe('migrations', () => {
     it('run once: re-opening a store keeps its data and migrates nothing again', async () => {
       const location = await freshLocation();
@@ -389,6 +511,7 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
       track(await openPaymentStore(location));
       track(await openShippingStore(location));
       track(await openInventoryStore({ ...location, catalogue: demoCatalogue }));
+      track(await openOrderStore(location));
       const client = new pg.Client({ connectionString: 'url' in location ? location.url : '' });
       await client.connect();
       try {
@@ -399,12 +522,23 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
         expect(rows.map((r) => `${r.table_schema}.${r.table_name}`)).toEqual([
           'inventory.inventory_migrations',
           'inventory.inventory_migrations_lock',
+          'inventory.outbox',
+          'inventory.outbox_relay',
           'inventory.products',
           'inventory.reservation_lines',
           'inventory.reservations',
+          'orders.order_events',
+          'orders.orders_migrations',
+          'orders.orders_migrations_lock',
+          'orders.outbox',
+          'orders.outbox_relay',
           'payments.charges',
+          'payments.outbox',
+          'payments.outbox_relay',
           'payments.payments_migrations',
           'payments.payments_migrations_lock',
+          'shipping.outbox',
+          'shipping.outbox_relay',
           'shipping.shipments',
           'shipping.shipping_migrations',
           'shipping.shipping_migrations_lock',

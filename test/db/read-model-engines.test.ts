@@ -192,6 +192,35 @@ describe('read models on SQLite and PostgreSQL', () => {
   });
 });
 
+describe.each(engines)('the order of an order’s events on $engine', ({ freshLocations }) => {
+  /** A failed order's events, each numbered by the workflow as its relay would publish them. */
+  const sequenced = (orderId: string): EventEnvelope[] =>
+    failedOrderEvents(orderId, 'cus-seq').map((e, i) => ({ ...e, ordersequence: i + 1 }));
+
+  it('follows the workflow’s sequence, never the stream position: events that reached the stream in reverse', async () => {
+    const locations = await freshLocations();
+    const analytics = track(await openAnalyticsReadModel(locations.analytics));
+    const orders = track(await openOrderReadModel(locations.orders));
+    const handlers = [
+      liveReadModelHandler(readModelBaseDb(analytics.db), analyticsProjection),
+      liveReadModelHandler(readModelBaseDb(orders.db), orderProjection),
+    ];
+    // Four relays drained at their own pace after an outage: OrderFailed (5) reached the stream first.
+    const events = sequenced('ord-seq').reverse();
+    // And an event of a run from before the sequence, late in the stream: it still ranks below every numbered one.
+    const [legacyPayment] = failedOrderEvents('ord-seq', 'cus-seq').filter((e) => e.type.includes('PaymentProcessed'));
+    for (const [i, envelope] of [...events, legacyPayment!].entries()) {
+      for (const handler of handlers) await handler.handle(parseEnvelope(envelope), metaAt(i + 1));
+    }
+    expect(await orders.getOrder('ord-seq')).toMatchObject({
+      status: 'FAILED',
+      lastEvent: 'OrderFailed',
+      failure: { code: 'OutOfStock' },
+    });
+    expect((await analytics.summary()).orders.byStatus).toEqual({ FAILED: 1 });
+  });
+});
+
 describe.each(engines)('a read-only reader on $engine', ({ freshLocations }) => {
   it('answers empty before the writers have created the read models, then reads what they wrote', async () => {
     const locations = await freshLocations();

@@ -87,7 +87,7 @@ describe('docker-compose.yml', () => {
 
   it('gives each service that owns data its own PostgreSQL role, schema and URL', () => {
     const initSql = read('deploy/postgres/init.sql');
-    for (const role of ['payments', 'inventory', 'shipping', 'notifications', 'analytics']) {
+    for (const role of ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'analytics']) {
       const [, service] = appServices.find(([, s]) => roleOf(s) === role) ?? [];
       const url = new URL(environmentOf(service ?? {}).DATABASE_URL ?? '');
       expect(url.username, role).toBe(role);

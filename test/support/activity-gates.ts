@@ -35,6 +35,7 @@ export class ActivityGates {
   private readonly held = new Map<string, Gate>();
   private readonly all = new Set<Gate>();
   private readonly calls = new Map<string, number>();
+  private readonly failing = new Set<string>();
 
   /** How often `activity` was called for `orderId`: every attempt Temporal made counts once. */
   callsOf(activity: string, orderId: string): number {
@@ -49,11 +50,24 @@ export class ActivityGates {
     return gate;
   }
 
+  /**
+   * Fails every call of `activity` for `orderId` with a transient (retryable) error before it runs, as a service
+   * that stays unreachable would, until `endFailures`.
+   */
+  failWhile(activity: string, orderId: string): void {
+    this.failing.add(key(activity, orderId));
+  }
+
+  endFailures(): void {
+    this.failing.clear();
+  }
+
   /** Opens every gate, reached or not, so a failing test does not leave an activity (and worker shutdown) stuck. */
   releaseAll(): void {
     for (const gate of this.all) gate.release();
     this.all.clear();
     this.held.clear();
+    this.failing.clear();
   }
 
   wrap<A extends object>(activities: A): A {
@@ -62,6 +76,9 @@ export class ActivityGates {
       wrapped[name] = async (input: unknown) => {
         const orderId = orderIdOf(input);
         if (orderId !== undefined) this.calls.set(key(name, orderId), this.callsOf(name, orderId) + 1);
+        if (orderId !== undefined && this.failing.has(key(name, orderId))) {
+          throw new Error(`${name} of ${orderId} failed: its service is unreachable (injected)`);
+        }
         const gate = this.take(name, orderId);
         if (gate) {
           gate.markReached();

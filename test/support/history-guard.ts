@@ -37,7 +37,8 @@ export function findHistoryRewrites(repoDir: string): GuardReport {
   commit = '';
   for (const line of git('log', '-p', '--no-renames', '--format=@%h', '--', retired).split('\n')) {
     if (line.startsWith('@')) commit = line.slice(1);
-    else if (line.startsWith('-') && !line.startsWith('---')) violations.push(`${commit} removed from ${retired}: ${line.slice(1)}`);
+    else if (line.startsWith('-') && !line.startsWith('---'))
+      violations.push(`${commit} removed from ${retired}: ${line.slice(1)}`);
   }
   const shallow = git('rev-parse', '--is-shallow-repository').trim() === 'true';
   return { violations, shallow };

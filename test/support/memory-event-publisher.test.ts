@@ -1,16 +1,19 @@
 // The in-memory publisher the tests use: records envelopes, and can be told to fail.
 import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/events/envelope.js';
+import { eventMessage } from '../../src/events/publisher.js';
 import { MemoryEventPublisher } from './memory-event-publisher.js';
 
 const envelope = (name: 'OrderCreated' | 'OrderCompleted') =>
-  buildEvent({
-    name,
-    workflowId: 'order-o-1',
-    step: name,
-    data: { orderId: 'o-1', customerId: 'c-1', status: name === 'OrderCreated' ? 'PENDING' : 'COMPLETED' },
-    time: '2025-01-01T00:00:00.000Z',
-  });
+  eventMessage(
+    buildEvent({
+      name,
+      workflowId: 'order-o-1',
+      step: name,
+      data: { orderId: 'o-1', customerId: 'c-1', status: name === 'OrderCreated' ? 'PENDING' : 'COMPLETED' },
+      time: '2025-01-01T00:00:00.000Z',
+    }),
+  );
 
 describe('MemoryEventPublisher', () => {
   it('records every publish in order, filterable by name', async () => {

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { MemoryEventPublisher } from './memory-event-publisher.js';
+import { outboxEvents } from './outbox-events.js';
+import { eachStore } from './saga-harness.js';
+import type { SagaStores } from './saga-harness.js';
 import type { PlaceOrderInput } from '../../src/shared/order.js';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import type { OrderState } from '../../src/shared/order-state.js';
@@ -70,14 +72,11 @@ export async function waitForState(
 }
 
 /**
- * The event names published for one order, in order. Duplicates (an activity retried after publishing)
- * are dropped by ID, as the broker's de-duplication would.
+ * The names of the events the activities committed for one order, in saga order (by `ordersequence`): each once,
+ * whatever the retries, since an event's outbox row is keyed by its ID and written only with its effect.
  */
-export function eventNames(publisher: MemoryEventPublisher, orderId: string): string[] {
-  const seen = new Set<string>();
-  return publisher.published
-    .filter((e) => e.subject === orderId && !seen.has(e.id) && seen.add(e.id))
-    .map((e) => e.type.split('.')[2] ?? e.type);
+export async function eventNames(harness: { stores: SagaStores }, orderId: string): Promise<string[]> {
+  return (await outboxEvents(eachStore(harness.stores), orderId)).names;
 }
 
 /**

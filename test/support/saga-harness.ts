@@ -1,4 +1,4 @@
-// Runs the order saga end to end in-process: real SQLite stores, the real activities, one worker per task queue.
+// Runs the order saga end to end in-process: real SQLite stores with their outboxes and relays, the real activities, one worker per task queue.
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -8,35 +8,52 @@ import { createInventoryActivities } from '../../src/activities/inventory/activi
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import type { KyselyInventoryStore } from '../../src/activities/inventory/store.js';
 import { createOrderActivities } from '../../src/activities/orders/activities.js';
+import { openOrderStore } from '../../src/activities/orders/store.js';
+import type { KyselyOrderStore } from '../../src/activities/orders/store.js';
 import { createPaymentActivities } from '../../src/activities/payments/activities.js';
 import { openPaymentStore } from '../../src/activities/payments/store.js';
 import type { KyselyPaymentStore } from '../../src/activities/payments/store.js';
 import { createShippingActivities } from '../../src/activities/shipping/activities.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
 import type { KyselyShippingStore } from '../../src/activities/shipping/store.js';
+import { OutboxRelay } from '../../src/events/outbox/relay.js';
+import type { RelaySettings } from '../../src/events/outbox/relay.js';
 import type { EventPublisher } from '../../src/events/publisher.js';
 import type { CreateShipmentInput, OrderRefInput, ShippingActivities } from '../../src/shared/activity-contracts.js';
 import { MemoryEventPublisher } from './memory-event-publisher.js';
 import { TaskQueues } from '../../src/shared/task-queues.js';
 import { ActivityGates } from './activity-gates.js';
+import { testLogger } from './logger.js';
 import { registerOrderSearchAttributes } from './search-attributes.js';
 
 /** What the orders worker bundles; the SDK's bundler compiles the TypeScript itself. */
 export const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
 
 export interface SagaStores {
+  orders: KyselyOrderStore;
   payments: KyselyPaymentStore;
   inventory: KyselyInventoryStore;
   shipping: KyselyShippingStore;
 }
 
+/** The four stores as a list, for what applies to each (their outboxes, closing them). */
+export function eachStore(stores: SagaStores): SagaStores[keyof SagaStores][] {
+  return [stores.orders, stores.payments, stores.inventory, stores.shipping];
+}
+
 export interface SagaHarness {
   env: TestWorkflowEnvironment;
   stores: SagaStores;
-  /** Every event the services and the order worker published, in order (retries included). */
+  /**
+   * Every event the four stores' relays published, in the order they published them (a relay that published a row
+   * again included): each service's relay runs on its own, so this is not the saga's order. The events the
+   * activities committed, in saga order, are in the stores' outboxes (`eventNames`, test/support/outbox-events.ts).
+   */
   publisher: MemoryEventPublisher;
+  /** The relay of each store, as each service's role runs one. */
+  relays: Record<keyof SagaStores, OutboxRelay>;
   gates: ActivityGates;
-  /** Stops the workers (after releasing any held gate) and closes the stores. */
+  /** Stops the workers (after releasing any held gate), then the relays, and closes the stores. */
   stop(): Promise<void>;
 }
 
@@ -48,9 +65,22 @@ export interface SagaHarnessOptions {
    * SHIPPING_COUNTRIES whenever it changes; defaults to the service's own list.
    */
   servedCountries?: () => readonly string[];
-  /** Where every event is published too, after it is recorded: a real JetStream publisher, for read models. */
-  alsoPublishTo?: EventPublisher;
+  /** Where the relays publish (a JetStream publisher, say) before `publisher` records it; by default nowhere else. */
+  publishTo?: EventPublisher;
+  /** The relays' settings, over fast defaults (50 ms polls and first retry, 1 s cap). */
+  relay?: Partial<RelaySettings>;
 }
+
+/** A relay that reacts within milliseconds, so tests wait for it only briefly. */
+export const fastRelaySettings: RelaySettings = {
+  pollIntervalMs: 50,
+  batchSize: 100,
+  retryInitialMs: 50,
+  retryMaxMs: 1_000,
+  claimMs: 5_000,
+  pruneAfterMs: 120_000,
+  backlogLogIntervalMs: 60_000,
+};
 
 /**
  * Builds fresh in-memory stores, registers the search attributes, and starts four workers on the test
@@ -76,7 +106,7 @@ export interface SagaWorkerTarget {
   namespace: string;
 }
 
-/** The harness without a time-skipping environment: stores, recorded events, gates, and `stop`. */
+/** The harness without a time-skipping environment: stores, relays, recorded events, gates, and `stop`. */
 export type SagaWorkers = Omit<SagaHarness, 'env'>;
 
 /**
@@ -88,27 +118,38 @@ export async function startSagaWorkers(
   target: SagaWorkerTarget,
   options: SagaHarnessOptions = {},
 ): Promise<SagaWorkers> {
-  const recorder = new MemoryEventPublisher();
-  const { alsoPublishTo, servedCountries } = options;
-  const publisher: EventPublisher = alsoPublishTo
-    ? {
-        async publish(event) {
-          await recorder.publish(event);
-          await alsoPublishTo.publish(event);
-        },
-      }
-    : recorder;
-  const shippingActivities = () =>
-    createShippingActivities({
-      store: shipping,
-      publisher,
-      ...(servedCountries ? { servedCountries: servedCountries() } : {}),
-    });
-  const [payments, inventory, shipping] = await Promise.all([
+  const publisher = new MemoryEventPublisher();
+  const [orders, payments, inventory, shipping] = await Promise.all([
+    openOrderStore({ filename: ':memory:' }),
     openPaymentStore({ filename: ':memory:' }),
     openInventoryStore({ filename: ':memory:', ...(options.catalogue ? { catalogue: options.catalogue } : {}) }),
     openShippingStore({ filename: ':memory:' }),
   ]);
+  const stores: SagaStores = { orders, payments, inventory, shipping };
+  const publishTo = options.publishTo;
+  const relayPublisher: EventPublisher = {
+    async publish(message) {
+      await publishTo?.publish(message);
+      await publisher.publish(message);
+    },
+  };
+  const logger = testLogger('saga-harness');
+  const relayOf = (store: SagaStores[keyof SagaStores]) =>
+    new OutboxRelay({
+      outbox: store.outbox,
+      publisher: () => Promise.resolve(relayPublisher),
+      settings: { ...fastRelaySettings, ...options.relay },
+      logger,
+    }).start();
+  const relays = {
+    orders: relayOf(orders),
+    payments: relayOf(payments),
+    inventory: relayOf(inventory),
+    shipping: relayOf(shipping),
+  };
+  const { servedCountries } = options;
+  const shippingActivities = () =>
+    createShippingActivities({ store: shipping, ...(servedCountries ? { servedCountries: servedCountries() } : {}) });
   const gates = new ActivityGates();
   const base = { connection: target.nativeConnection, namespace: target.namespace };
   const workers = await Promise.all([
@@ -116,17 +157,17 @@ export async function startSagaWorkers(
       ...base,
       taskQueue: TaskQueues.orders,
       workflowsPath,
-      activities: gates.wrap(createOrderActivities({ publisher })),
+      activities: gates.wrap(createOrderActivities({ store: orders })),
     }),
     Worker.create({
       ...base,
       taskQueue: TaskQueues.payments,
-      activities: gates.wrap(createPaymentActivities({ store: payments, publisher })),
+      activities: gates.wrap(createPaymentActivities({ store: payments })),
     }),
     Worker.create({
       ...base,
       taskQueue: TaskQueues.inventory,
-      activities: gates.wrap(createInventoryActivities({ store: inventory, publisher })),
+      activities: gates.wrap(createInventoryActivities({ store: inventory })),
     }),
     Worker.create({
       ...base,
@@ -140,14 +181,16 @@ export async function startSagaWorkers(
   const running = workers.map((worker) => worker.run());
 
   return {
-    stores: { payments, inventory, shipping },
-    publisher: recorder,
+    stores,
+    publisher,
+    relays,
     gates,
     async stop() {
       gates.releaseAll();
       for (const worker of workers) worker.shutdown();
       await Promise.all(running);
-      await Promise.all([payments.close(), inventory.close(), shipping.close()]);
+      await Promise.all(Object.values(relays).map((relay) => relay.stop()));
+      await Promise.all(eachStore(stores).map((store) => store.close()));
     },
   };
 }

@@ -1,5 +1,6 @@
 // The stock checks the saga tests use can fail: a stranded reservation, stock shipped without a reservation, a shipment without its stock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openOrderStore } from '../../src/activities/orders/store.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import { openPaymentStore } from '../../src/activities/payments/store.js';
 import { openShippingStore } from '../../src/activities/shipping/store.js';
@@ -9,13 +10,19 @@ import { expectStockMatchesFacts, expectStockSettled } from './stock.js';
 let stores: SagaStores;
 beforeEach(async () => {
   stores = {
+    orders: await openOrderStore({ filename: ':memory:' }),
     payments: await openPaymentStore({ filename: ':memory:' }),
     inventory: await openInventoryStore({ filename: ':memory:' }),
     shipping: await openShippingStore({ filename: ':memory:' }),
   };
 });
 afterEach(async () => {
-  await Promise.all([stores.payments.close(), stores.inventory.close(), stores.shipping.close()]);
+  await Promise.all([
+    stores.orders.close(),
+    stores.payments.close(),
+    stores.inventory.close(),
+    stores.shipping.close(),
+  ]);
 });
 
 const at = '2026-01-01T00:00:00.000Z';

@@ -14,7 +14,9 @@ describe('committed workflow histories', () => {
   it('were never modified or deleted in any commit or in the working tree', () => {
     const report = findHistoryRewrites(repoRoot);
     if (report.shallow) console.warn('shallow clone: only the commits it holds were checked for history rewrites');
-    expect(report.violations, 'a release’s recorded history may only be added to: bump package.json `version`').toEqual([]);
+    expect(report.violations, 'a release’s recorded history may only be added to: bump package.json `version`').toEqual(
+      [],
+    );
   });
 
   it('live in one folder per release, none newer than package.json’s version', async () => {
@@ -57,7 +59,9 @@ describe('the append-only guard itself', () => {
     writeFileSync(join(dir, history), '{"events":[1,2]}\n');
     expect(findHistoryRewrites(dir).violations).toEqual([`working tree M ${history}`]);
     git('commit', '-qam', 're-record');
-    expect(findHistoryRewrites(dir).violations).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]+ M ${history}$`))]);
+    expect(findHistoryRewrites(dir).violations).toEqual([
+      expect.stringMatching(new RegExp(`^[0-9a-f]+ M ${history}$`)),
+    ]);
   });
 
   it('reports a release taken back out of the retired list', () => {
@@ -71,13 +75,17 @@ describe('the append-only guard itself', () => {
     expect(findHistoryRewrites(dir).violations).toEqual([]);
     writeFileSync(retired, '1.1.0 drained\n');
     git('commit', '-qam', 'un-retire 1.0.0');
-    expect(findHistoryRewrites(dir).violations).toEqual([expect.stringMatching(/removed from .*retired\.txt: 1\.0\.0 drained$/)]);
+    expect(findHistoryRewrites(dir).violations).toEqual([
+      expect.stringMatching(/removed from .*retired\.txt: 1\.0\.0 drained$/),
+    ]);
   });
 
   it('reports a history deleted, or moved out of its release', () => {
     const { dir, git, history } = scratchRepo();
     git('mv', history, join(historiesPath, 'happy-path.json'));
     git('commit', '-qm', 'move it away');
-    expect(findHistoryRewrites(dir).violations).toEqual([expect.stringMatching(new RegExp(`^[0-9a-f]+ D ${history}$`))]);
+    expect(findHistoryRewrites(dir).violations).toEqual([
+      expect.stringMatching(new RegExp(`^[0-9a-f]+ D ${history}$`)),
+    ]);
   });
 });

@@ -10,7 +10,8 @@ import { confirmPlacementUpdate, getStateQuery } from '../../src/workflows/defin
 import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, testSettings } from '../support/order-workflows.js';
-import { startSagaHarness } from '../support/saga-harness.js';
+import { eachStore, startSagaHarness } from '../support/saga-harness.js';
+import { outboxEvents } from '../support/outbox-events.js';
 import type { SagaHarness } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
@@ -60,12 +61,21 @@ describe('orderSaga forward path', () => {
     expect(after.reserved).toBe(before.reserved);
     await expectStockSettled(harness.stores);
 
-    expect(eventNames(harness.publisher, order.orderId)).toEqual([
+    expect(await eventNames(harness, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',
       'InventoryUpdated',
       'OrderShipped',
       'OrderCompleted',
+    ]);
+    // The workflow numbers each event by its place in the saga (the relays publish each store's on their own).
+    const committed = await outboxEvents(eachStore(harness.stores), order.orderId);
+    expect(committed.published.map((e) => [e.ordersequence, e.source])).toEqual([
+      [1, 'order-saga/orders'],
+      [2, 'order-saga/payments'],
+      [3, 'order-saga/inventory'],
+      [4, 'order-saga/shipping'],
+      [5, 'order-saga/orders'],
     ]);
     const description = await handle.describe();
     expect(description.typedSearchAttributes.get(OrderStatusAttribute)).toBe('COMPLETED');
@@ -84,7 +94,7 @@ describe('orderSaga forward path', () => {
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toMatchObject({ status: 'captured' });
     expect(await harness.stores.shipping.findShipmentByOrder(order.orderId)).toMatchObject({ status: 'created' });
     await expectStockSettled(harness.stores);
-    expect(eventNames(harness.publisher, order.orderId)).toEqual([
+    expect(await eventNames(harness, order.orderId)).toEqual([
       'OrderCreated',
       'PaymentProcessed',
       'InventoryUpdated',

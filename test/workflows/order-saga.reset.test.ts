@@ -102,7 +102,7 @@ describe('orderSaga reset after its compensation', () => {
     expect(reservations.map((u) => [u.status, u.sku, u.quantity])).toEqual([['released', 'SKU-SNEAKERS', 2]]);
     expect(await stockOf(workers.stores, 'SKU-SNEAKERS')).toEqual(before);
     await expectStockSettled(workers.stores);
-    expect(eventNames(workers.publisher, order.orderId)).not.toContain('OrderShipped');
+    expect(await eventNames(workers, order.orderId)).not.toContain('OrderShipped');
     expect(workers.publisher.ofName('PaymentProcessed').filter((e) => e.subject === order.orderId)).toHaveLength(1);
   });
 

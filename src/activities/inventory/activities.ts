@@ -13,10 +13,10 @@ import type { PricedLine, PricedOrder } from '../../shared/order.js';
 import { BusinessError, withActivityFailures } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { emitStepEvent } from '../emit-event.js';
 import { differenceIn, idempotentStep } from '../idempotent-step.js';
 import { currentAttempt, inStep, undoInput } from '../step-context.js';
 import type { StepContext } from '../step-context.js';
+import { stepEvent } from '../step-event.js';
 import { OutOfStockError, UnknownSkuError } from './errors.js';
 import { normalizeLines } from './lines.js';
 import type { InventoryStore, Reservation } from './store.js';
@@ -26,17 +26,14 @@ export type InventoryActivityDeps = ServiceActivityDeps<InventoryStore>;
 /**
  * Builds the inventory activities around their dependencies. Prices always come from the catalogue,
  * never from the client; duplicate SKU lines are merged. Reservations are all-or-nothing and keyed by
- * idempotency key, so a retry replays the stored outcome and event instead of reserving twice. A release that
+ * idempotency key, and stored with their event (InventoryUpdated, or InventoryUpdateFailed when short) in one
+ * transaction, so a retry replays the stored outcome instead of reserving (or announcing) twice. A release that
  * found nothing reserved leaves a tombstone under the reservation's key: a reserveInventory attempt that comes
  * later (stalled past its deadline, or retried) finds it and fails with StepAlreadyCompensated, reserving and
- * publishing nothing; so does one that finds its reservation released (a new run of the order, after a reset). A
+ * announcing nothing; so does one that finds its reservation released (a new run of the order, after a reset). A
  * stored reservation of other lines fails with IdempotencyMismatch.
  */
-export function createInventoryActivities({
-  store,
-  publisher,
-  clock = systemClock,
-}: InventoryActivityDeps): InventoryActivities {
+export function createInventoryActivities({ store, clock = systemClock }: InventoryActivityDeps): InventoryActivities {
   return {
     priceOrder: (input: PriceOrderInput): Promise<PricedOrder & AttemptCount> =>
       withActivityFailures(async () => {
@@ -67,46 +64,53 @@ export function createInventoryActivities({
 
     reserveInventory: (input: ReserveInventoryInput): Promise<ReserveInventoryResult> =>
       inStep(async (step) => {
+        const events = (reservation: Reservation) => [reservationEvent(step, input, reservation)];
         const reservation = await idempotentStep(step, input.orderId, {
           find: (key) => store.findReservationByKey(key),
           perform: async () => {
             try {
-              return await store.reserve({
-                reservationId: `res_${randomUUID()}`,
-                idempotencyKey: step.idempotencyKey,
-                orderId: input.orderId,
-                lines: normalizeLines(input.lines),
-                at: clock().toISOString(),
-              });
+              return await store.reserve(
+                {
+                  reservationId: `res_${randomUUID()}`,
+                  idempotencyKey: step.idempotencyKey,
+                  orderId: input.orderId,
+                  lines: normalizeLines(input.lines),
+                  at: clock().toISOString(),
+                },
+                events,
+              );
             } catch (error) {
-              // Rejected before anything was stored (bad quantity, unknown SKU): still an InventoryUpdateFailed fact.
-              if (error instanceof BusinessError) await publishRejection(step, input, error, clock().toISOString());
+              // Rejected before anything was stored (bad quantity, unknown SKU): still an InventoryUpdateFailed fact,
+              // whose outbox row is the only record of it.
+              if (error instanceof BusinessError) {
+                await store.recordEvents([rejectionEvent(step, input, error, clock().toISOString())]);
+              }
               throw error;
             }
           },
           undone: (stored) => stored.status === 'released',
           differences: (stored) => differenceIn('lines', unitsBySku(stored.lines), unitsBySku(input.lines)),
         });
-        if (reservation.status === 'rejected') {
-          const error = new OutOfStockError(shortagesOf(reservation));
-          await publishRejection(step, input, error, reservation.createdAt, reservation);
-          throw error;
-        }
-        const { orderId, reservationId } = reservation;
-        const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
-        await emitStepEvent(publisher, step, { name: 'InventoryUpdated', data, time: reservation.createdAt });
-        return { reservationId, attempts: step.attempt };
+        await store.outbox.backfill(events(reservation));
+        if (reservation.status === 'rejected') throw new OutOfStockError(shortagesOf(reservation));
+        return { reservationId: reservation.reservationId, attempts: step.attempt };
       }),
 
     releaseInventory: (input: OrderRefInput): Promise<CompensationResult> =>
       inStep(async (step) => {
         const at = clock().toISOString();
-        const { applied, reservation } = await store.release(undoInput(step, input.orderId, 'releaseInventory', at));
+        const events = (reservation: Reservation) => {
+          const { orderId, reservationId } = reservation;
+          const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
+          const time = reservation.releasedAt ?? reservation.createdAt;
+          return [stepEvent(step, input.sequence, { name: 'InventoryReleased', data, time })];
+        };
+        const { applied, reservation } = await store.release(
+          undoInput(step, input.orderId, 'releaseInventory', at),
+          events,
+        );
         if (!applied || reservation === undefined) return { applied: false, attempts: step.attempt };
-        const { orderId, reservationId } = reservation;
-        const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
-        const time = reservation.releasedAt ?? reservation.createdAt;
-        await emitStepEvent(publisher, step, { name: 'InventoryReleased', data, time });
+        await store.outbox.backfill(events(reservation));
         return { applied: true, attempts: step.attempt };
       }),
 
@@ -117,22 +121,39 @@ export function createInventoryActivities({
         return { applied: outcome.applied, attempts: step.attempt };
       }),
   };
+}
 
-  async function publishRejection(
-    step: StepContext,
-    input: ReserveInventoryInput,
-    error: BusinessError,
-    time: string,
-    reservation?: Reservation,
-  ): Promise<void> {
-    const data = {
-      orderId: input.orderId,
-      ...(reservation && { reservationId: reservation.reservationId, shortages: shortagesOf(reservation) }),
-      lines: stockLines(reservation?.lines ?? input.lines),
-      reason: { code: error.code, message: error.message },
-    };
-    await emitStepEvent(publisher, step, { name: 'InventoryUpdateFailed', data, time });
+/** The event a stored reservation announces: InventoryUpdated, or InventoryUpdateFailed when it was short. */
+function reservationEvent(step: StepContext, input: ReserveInventoryInput, reservation: Reservation) {
+  if (reservation.status === 'rejected') {
+    return rejectionEvent(
+      step,
+      input,
+      new OutOfStockError(shortagesOf(reservation)),
+      reservation.createdAt,
+      reservation,
+    );
   }
+  const { orderId, reservationId } = reservation;
+  const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
+  return stepEvent(step, input.sequence, { name: 'InventoryUpdated', data, time: reservation.createdAt });
+}
+
+/** InventoryUpdateFailed: the refusal, with the reservation that recorded it when there is one. */
+function rejectionEvent(
+  step: StepContext,
+  input: ReserveInventoryInput,
+  error: BusinessError,
+  time: string,
+  reservation?: Reservation,
+) {
+  const data = {
+    orderId: input.orderId,
+    ...(reservation && { reservationId: reservation.reservationId, shortages: shortagesOf(reservation) }),
+    lines: stockLines(reservation?.lines ?? input.lines),
+    reason: { code: error.code, message: error.message },
+  };
+  return stepEvent(step, input.sequence, { name: 'InventoryUpdateFailed', data, time });
 }
 
 function shortagesOf(reservation: Reservation): { sku: string; requested: number; available: number }[] {

@@ -1,5 +1,6 @@
 // Schema migrations of the inventory database, in order; portable to PostgreSQL (text IDs, integer money).
 import type { Migration } from 'kysely';
+import { outboxMigration } from '../../events/outbox/schema.js';
 
 export const inventoryMigrations: Record<string, Migration> = {
   '0001-create-products-and-reservations': {
@@ -61,4 +62,6 @@ export const inventoryMigrations: Record<string, Migration> = {
       await db.schema.alterTable('reservations').dropColumn('tombstone').execute();
     },
   },
+  /** The transactional outbox: the events of each reservation and release, written in the same transaction. */
+  '0003-outbox': outboxMigration,
 };

@@ -84,90 +84,94 @@ export async function findReservationByKey(db: Db, idempotencyKey: string): Prom
   });
 }
 
-/**
- * Reserves every line or none, in one transaction, and returns the stored reservation: `reserved`, or `rejected`
- * when a line is short. A key that already has a reservation returns it unchanged. Throws UnknownSku (nothing
- * stored) for SKUs not in the catalogue.
- */
-export async function reserve(db: Db, input: NewReservation): Promise<Reservation> {
-  return db.transaction().execute(async (trx) => {
-    const existing = await findByKey(trx, 'reservations', input.idempotencyKey);
-    if (existing !== undefined) return loadReservation(trx, existing);
-
-    const skus = input.lines.map((l) => l.sku);
-    const products = await trx.selectFrom('products').select(['sku', 'available']).where('sku', 'in', skus).execute();
-    const available = new Map(products.map((p) => [p.sku, p.available]));
-    const unknown = skus.filter((sku) => !available.has(sku));
-    if (unknown.length > 0) throw new UnknownSkuError(unknown);
-
-    const lines = input.lines.map((l) => ({ ...l, availableBefore: available.get(l.sku) ?? 0 }));
-    const short = lines.some((l) => l.availableBefore < l.quantity);
-    const row: Selectable<ReservationsTable> = withStepColumns(
-      {
-        reservation_id: input.reservationId,
-        status: short ? 'rejected' : 'reserved',
-        release_key: null,
-        released_at: null,
-        commit_key: null,
-        committed_at: null,
-      } as const,
-      input,
-      0,
-    );
-    if (!(await insertUnlessTaken(trx, 'reservations', row))) {
-      // The key was taken since the lookup (on PostgreSQL the insert waited for that transaction): a concurrent
-      // attempt's reservation, or the tombstone of a release that found nothing. Either way, reserve nothing here.
-      return loadReservation(trx, await getByKey(trx, 'reservations', input.idempotencyKey));
-    }
-    await trx
-      .insertInto('reservation_lines')
-      .values(
-        lines.map((l, i) => ({
-          reservation_id: input.reservationId,
-          line_no: i + 1,
-          sku: l.sku,
-          quantity: l.quantity,
-          available_before: l.availableBefore,
-        })),
-      )
-      .execute();
-    if (!short) await moveStock(trx, lines, 'available', 'reserved', input.at);
-    return toReservation(row, lines);
-  });
+/** A reservation as `reserve` left it, and whether this call stored it (only then is its event written). */
+export interface ReserveOutcome {
+  reservation: Reservation;
+  inserted: boolean;
 }
 
 /**
- * Moves the order's `reserved` reservation to `target` and its stock with it. A reservation already in
- * `target` reports `applied` only if this key put it there, so a retried compensation replays its result.
- * A release that finds nothing leaves a tombstone under `forwardKey` (see {@link rowToUndo}).
+ * Reserves every line or none, in the caller's transaction, and returns the stored reservation: `reserved`, or
+ * `rejected` when a line is short. A key that already has a reservation returns it unchanged. Throws UnknownSku
+ * (nothing stored) for SKUs not in the catalogue.
+ */
+export async function reserve(trx: Trx, input: NewReservation): Promise<ReserveOutcome> {
+  const existing = await findByKey(trx, 'reservations', input.idempotencyKey);
+  if (existing !== undefined) return { reservation: await loadReservation(trx, existing), inserted: false };
+
+  const skus = input.lines.map((l) => l.sku);
+  const products = await trx.selectFrom('products').select(['sku', 'available']).where('sku', 'in', skus).execute();
+  const available = new Map(products.map((p) => [p.sku, p.available]));
+  const unknown = skus.filter((sku) => !available.has(sku));
+  if (unknown.length > 0) throw new UnknownSkuError(unknown);
+
+  const lines = input.lines.map((l) => ({ ...l, availableBefore: available.get(l.sku) ?? 0 }));
+  const short = lines.some((l) => l.availableBefore < l.quantity);
+  const row: Selectable<ReservationsTable> = withStepColumns(
+    {
+      reservation_id: input.reservationId,
+      status: short ? 'rejected' : 'reserved',
+      release_key: null,
+      released_at: null,
+      commit_key: null,
+      committed_at: null,
+    } as const,
+    input,
+    0,
+  );
+  if (!(await insertUnlessTaken(trx, 'reservations', row))) {
+    // The key was taken since the lookup (on PostgreSQL the insert waited for that transaction): a concurrent
+    // attempt's reservation, or the tombstone of a release that found nothing. Either way, reserve nothing here.
+    const taken = await getByKey(trx, 'reservations', input.idempotencyKey);
+    return { reservation: await loadReservation(trx, taken), inserted: false };
+  }
+  await trx
+    .insertInto('reservation_lines')
+    .values(
+      lines.map((l, i) => ({
+        reservation_id: input.reservationId,
+        line_no: i + 1,
+        sku: l.sku,
+        quantity: l.quantity,
+        available_before: l.availableBefore,
+      })),
+    )
+    .execute();
+  if (!short) await moveStock(trx, lines, 'available', 'reserved', input.at);
+  return { reservation: toReservation(row, lines), inserted: true };
+}
+
+/**
+ * Moves the order's `reserved` reservation to `target` and its stock with it, in the caller's transaction. A
+ * reservation already in `target` reports `applied` only if this key put it there, so a retried compensation replays
+ * its result; `moved` is set only when this call moved it (only then is its event written). A release that finds
+ * nothing leaves a tombstone under `forwardKey` (see {@link rowToUndo}).
  */
 export async function moveReservation(
-  db: Db,
+  trx: Trx,
   input: ReleaseInput,
   target: 'released' | 'committed',
-): Promise<ReservationMoveOutcome> {
+): Promise<ReservationMoveOutcome & { moved?: Reservation }> {
   const keyColumn = target === 'released' ? 'release_key' : 'commit_key';
   const atColumn = target === 'released' ? 'released_at' : 'committed_at';
-  return db.transaction().execute(async (trx) => {
-    // Only a release undoes the reservation step, so only a release leaves a tombstone.
-    const row =
-      target === 'released'
-        ? await rowToUndo(trx, reservationTombstone, input, ['reserved', 'released'])
-        : await latestOfOrder(trx, 'reservations', input.orderId, ['reserved', 'committed']);
-    if (row === undefined) return { applied: false };
-    if (row.status === target) {
-      const applied = row[keyColumn] === input.idempotencyKey;
-      return applied ? { applied, reservation: await loadReservation(trx, row) } : { applied };
-    }
-    const updated = await moveFromStatus(trx, 'reservations', ['reservation_id', row.reservation_id], 'reserved', {
-      status: target,
-      [keyColumn]: input.idempotencyKey,
-      [atColumn]: input.at,
-    });
-    const reservation = await loadReservation(trx, updated);
-    await moveStock(trx, reservation.lines, 'reserved', target === 'released' ? 'available' : 'shipped', input.at);
-    return { applied: true, reservation };
+  // Only a release undoes the reservation step, so only a release leaves a tombstone.
+  const row =
+    target === 'released'
+      ? await rowToUndo(trx, reservationTombstone, input, ['reserved', 'released'])
+      : await latestOfOrder(trx, 'reservations', input.orderId, ['reserved', 'committed']);
+  if (row === undefined) return { applied: false };
+  if (row.status === target) {
+    const applied = row[keyColumn] === input.idempotencyKey;
+    return applied ? { applied, reservation: await loadReservation(trx, row) } : { applied };
+  }
+  const updated = await moveFromStatus(trx, 'reservations', ['reservation_id', row.reservation_id], 'reserved', {
+    status: target,
+    [keyColumn]: input.idempotencyKey,
+    [atColumn]: input.at,
   });
+  const reservation = await loadReservation(trx, updated);
+  await moveStock(trx, reservation.lines, 'reserved', target === 'released' ? 'available' : 'shipped', input.at);
+  return { applied: true, reservation, moved: reservation };
 }
 
 /**

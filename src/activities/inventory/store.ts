@@ -1,7 +1,10 @@
 // The inventory store: its port, and the Kysely implementation that owns each local transaction.
 import type { DatabaseLocation } from '../../db/database.js';
-import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
+import type { OutgoingEvent } from '../../events/envelope.js';
+import type { Outbox } from '../../events/outbox/outbox.js';
+import { ServiceStore } from '../service-store.js';
+import type { EventsOf } from '../service-store.js';
 import { demoCatalogue } from './catalogue.js';
 import type { CatalogueItem } from './catalogue.js';
 import { inventoryMigrations } from './migrations.js';
@@ -41,14 +44,22 @@ export interface InventoryStore {
   reservedUnits(): Promise<ReservedUnits[]>;
   /**
    * Reserves every line or none, in one transaction, and returns the stored reservation: `reserved`, or
-   * `rejected` when a line is short. A key that already has a reservation returns it unchanged.
+   * `rejected` when a line is short, with `events` (InventoryUpdated or InventoryUpdateFailed) in the same
+   * transaction when this call stored it. A key that already has a reservation returns it unchanged.
    * Throws UnknownSku (nothing stored) for SKUs not in the catalogue.
    */
-  reserve(reservation: NewReservation): Promise<Reservation>;
-  /** Returns the order's reserved stock to available; with nothing reserved, see `ReleaseInput.forwardKey`. */
-  release(input: ReleaseInput): Promise<ReservationMoveOutcome>;
+  reserve(reservation: NewReservation, events?: EventsOf<Reservation>): Promise<Reservation>;
+  /**
+   * Returns the order's reserved stock to available, with `events` (InventoryReleased) when this call released it;
+   * with nothing reserved, see `ReleaseInput.forwardKey`.
+   */
+  release(input: ReleaseInput, events?: EventsOf<Reservation>): Promise<ReservationMoveOutcome>;
   /** Moves the order's reserved stock to shipped. */
   commit(input: ReservationMoveInput): Promise<ReservationMoveOutcome>;
+  /** A refusal stored nowhere else (an unknown SKU): its events are the record of it. */
+  recordEvents(events: readonly OutgoingEvent[]): Promise<void>;
+  /** Where the reservations' events wait for the relay (and where a replay of an older one backfills them). */
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
@@ -62,13 +73,14 @@ export type OpenInventoryStoreOptions = DatabaseLocation & {
 export async function openInventoryStore(options: OpenInventoryStoreOptions): Promise<KyselyInventoryStore> {
   const store = new KyselyInventoryStore(
     await openMigrated<InventoryTables>(options, 'inventory', inventoryMigrations),
+    'inventory',
   );
   await store.seed(options.catalogue ?? demoCatalogue, options.at ?? new Date().toISOString());
   return store;
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries (in stock.ts and reservations.ts). */
-export class KyselyInventoryStore extends KyselyStore<InventoryTables> implements InventoryStore {
+export class KyselyInventoryStore extends ServiceStore<InventoryTables> implements InventoryStore {
   seed(items: readonly CatalogueItem[], at: string): Promise<void> {
     return seedCatalogue(this.db, items, at);
   }
@@ -93,15 +105,26 @@ export class KyselyInventoryStore extends KyselyStore<InventoryTables> implement
     return reservedUnits(this.db);
   }
 
-  reserve(input: NewReservation): Promise<Reservation> {
-    return reserve(this.db, input);
+  reserve(input: NewReservation, events?: EventsOf<Reservation>): Promise<Reservation> {
+    return this.transaction(async (trx, write) => {
+      const { reservation, inserted } = await reserve(trx, input);
+      if (inserted && events) await write(events(reservation));
+      return reservation;
+    });
   }
 
-  release(input: ReleaseInput): Promise<ReservationMoveOutcome> {
-    return moveReservation(this.db, input, 'released');
+  release(input: ReleaseInput, events?: EventsOf<Reservation>): Promise<ReservationMoveOutcome> {
+    return this.transaction(async (trx, write) => {
+      const { moved, ...outcome } = await moveReservation(trx, input, 'released');
+      if (moved && events) await write(events(moved));
+      return outcome;
+    });
   }
 
   commit(input: ReservationMoveInput): Promise<ReservationMoveOutcome> {
-    return moveReservation(this.db, input, 'committed');
+    return this.transaction(async (trx) => {
+      const { moved: _moved, ...outcome } = await moveReservation(trx, input, 'committed');
+      return outcome;
+    });
   }
 }

@@ -1,4 +1,5 @@
 // Row types of the inventory database, as Kysely sees them.
+import type { OutboxTables } from '../../events/outbox/schema.js';
 
 /**
  * One row per SKU. Stock is split by state so it is conserved by construction:
@@ -48,7 +49,7 @@ export interface ReservationLinesTable {
   available_before: number;
 }
 
-export interface InventoryTables {
+export interface InventoryTables extends OutboxTables {
   products: ProductsTable;
   reservations: ReservationsTable;
   reservation_lines: ReservationLinesTable;

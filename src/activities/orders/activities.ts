@@ -1,23 +1,26 @@
-// The order worker's activity: publish order-level events on the workflow's behalf.
+// The order worker's activity: record an order-level fact on the workflow's behalf, with its event in the outbox.
+import { buildEvent } from '../../events/envelope.js';
 import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
-import type { ActivityDeps } from '../activity-deps.js';
-import { emitEvent } from '../emit-event.js';
+import type { ServiceActivityDeps } from '../activity-deps.js';
 import { inStep } from '../step-context.js';
+import type { OrderStore } from './store.js';
 
-export type OrderActivityDeps = ActivityDeps;
+export type OrderActivityDeps = ServiceActivityDeps<OrderStore>;
 
 /**
- * Workflows cannot do I/O, so order-level events (OrderCreated, OrderCompleted...) go out through this
- * activity. There is no store: the event ID comes from the workflow ID, the caller's `step` and the event
- * name, so a retried publish carries the same ID and the broker drops the duplicate.
+ * Workflows cannot do I/O, so order-level events (OrderCreated, OrderCompleted...) are recorded through this
+ * activity: the fact and its outbox row in one transaction of the orders store, and the orders role's relay
+ * publishes it. The event ID comes from the workflow ID, the caller's `step` and the event name, so a retried
+ * attempt finds the fact recorded and writes nothing; the event keeps the time of the attempt that recorded it.
  */
-export function createOrderActivities({ publisher, clock = systemClock }: OrderActivityDeps): OrderActivities {
+export function createOrderActivities({ store, clock = systemClock }: OrderActivityDeps): OrderActivities {
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
       inStep(async ({ workflowId }) => {
-        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor } = input;
-        await emitEvent(publisher, {
+        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor, sequence } =
+          input;
+        const event = buildEvent({
           name,
           workflowId,
           step,
@@ -33,7 +36,9 @@ export function createOrderActivities({ publisher, clock = systemClock }: OrderA
             ...(actor && { actor }),
           },
           time: clock().toISOString(),
+          ...(sequence === undefined ? {} : { sequence }),
         });
+        await store.recordOrderEvent(event, step);
       }),
   };
 }

@@ -9,10 +9,11 @@ import type {
 } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { emitStepEvent } from '../emit-event.js';
 import { differenceIn, idempotentStep } from '../idempotent-step.js';
 import type { InputDifference } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
+import type { StepContext } from '../step-context.js';
+import { stepEvent } from '../step-event.js';
 import { InsufficientFundsError, PaymentDeclinedError, RefundRejectedError } from './errors.js';
 import { authorizeCharge } from './gateway.js';
 import type { Charge, PaymentStore } from './store.js';
@@ -21,59 +22,57 @@ export type PaymentActivityDeps = ServiceActivityDeps<PaymentStore>;
 
 /**
  * Builds the payment activities around their dependencies (so tests and workers wire them differently).
- * A retried `chargePayment` finds its stored row by idempotency key and replays it (result or failure,
- * and the same event) without asking the provider again; declined attempts are stored too. A refund that found
- * nothing to refund leaves a tombstone under the charge's key: a charge attempt that comes later (stalled past
- * its deadline, or retried) finds it and fails with StepAlreadyCompensated, charging and publishing nothing; so does
- * one that finds its charge refunded (a new run of the order, after a reset). A stored charge of another amount or
- * customer fails with IdempotencyMismatch.
+ * A charge attempt is stored with its event (PaymentProcessed, or PaymentFailed when declined) in one transaction;
+ * a retried `chargePayment` finds its stored row by idempotency key and replays the outcome without asking the
+ * provider again or writing the event again. A refund that found nothing to refund leaves a tombstone under the
+ * charge's key: a charge attempt that comes later (stalled past its deadline, or retried) finds it and fails with
+ * StepAlreadyCompensated, charging and announcing nothing; so does one that finds its charge refunded (a new run of
+ * the order, after a reset). A stored charge of another amount or customer fails with IdempotencyMismatch.
  */
-export function createPaymentActivities({
-  store,
-  publisher,
-  clock = systemClock,
-}: PaymentActivityDeps): PaymentActivities {
+export function createPaymentActivities({ store, clock = systemClock }: PaymentActivityDeps): PaymentActivities {
   return {
     chargePayment: (input: ChargePaymentInput): Promise<ChargePaymentResult> =>
       inStep(async (step) => {
+        const events = (charge: Charge) => [chargeEvent(step, input.sequence, charge)];
         const charge = await idempotentStep(step, input.orderId, {
           find: (key) => store.findChargeByKey(key),
           perform: () => {
             const decision = authorizeCharge(input.token, step.attempt);
-            return store.recordCharge({
-              paymentId: `pay_${randomUUID()}`,
-              idempotencyKey: step.idempotencyKey,
-              orderId: input.orderId,
-              customerId: input.customerId,
-              amount: input.amount,
-              status: decision.outcome,
-              ...(decision.outcome === 'declined'
-                ? { failure: { code: decision.code, message: decision.message }, refundBlocked: false }
-                : { refundBlocked: decision.refundBlocked }),
-              at: clock().toISOString(),
-            });
+            return store.recordCharge(
+              {
+                paymentId: `pay_${randomUUID()}`,
+                idempotencyKey: step.idempotencyKey,
+                orderId: input.orderId,
+                customerId: input.customerId,
+                amount: input.amount,
+                status: decision.outcome,
+                ...(decision.outcome === 'declined'
+                  ? { failure: { code: decision.code, message: decision.message }, refundBlocked: false }
+                  : { refundBlocked: decision.refundBlocked }),
+                at: clock().toISOString(),
+              },
+              events,
+            );
           },
           undone: (stored) => stored.status === 'refunded',
           differences: (stored) => chargeDifferences(stored, input),
         });
-        const payment = paymentData(charge);
-        const time = charge.createdAt;
-        if (charge.failure !== undefined) {
-          await emitStepEvent(publisher, step, {
-            name: 'PaymentFailed',
-            data: { ...payment, reason: charge.failure },
-            time,
-          });
-          throw declineError(charge, charge.failure);
-        }
-        await emitStepEvent(publisher, step, { name: 'PaymentProcessed', data: payment, time });
+        await store.outbox.backfill(events(charge));
+        if (charge.failure !== undefined) throw declineError(charge, charge.failure);
         return { paymentId: charge.paymentId, amount: charge.amount, attempts: step.attempt };
       }),
 
     refundPayment: (input: RefundPaymentInput): Promise<CompensationResult> =>
       inStep(async (step) => {
         const at = clock().toISOString();
-        const outcome = await store.refund(undoInput(step, input.orderId, 'refundPayment', at));
+        const events = (charge: Charge) => [
+          stepEvent(step, input.sequence, {
+            name: 'PaymentRefunded',
+            data: paymentData(charge),
+            time: charge.refundedAt ?? charge.createdAt,
+          }),
+        ];
+        const outcome = await store.refund(undoInput(step, input.orderId, 'refundPayment', at), events);
         if (outcome.kind === 'none') return { applied: false, attempts: step.attempt };
         if (outcome.kind === 'blocked') {
           throw new RefundRejectedError('payment provider rejected the refund; an operator must unblock it', {
@@ -82,12 +81,23 @@ export function createPaymentActivities({
           });
         }
         if (!outcome.applied) return { applied: false, attempts: step.attempt };
-        const { charge } = outcome;
-        const time = charge.refundedAt ?? charge.createdAt;
-        await emitStepEvent(publisher, step, { name: 'PaymentRefunded', data: paymentData(charge), time });
+        await store.outbox.backfill(events(outcome.charge));
         return { applied: true, attempts: step.attempt };
       }),
   };
+}
+
+/** The event a stored charge attempt announces: PaymentFailed with its reason when declined, else PaymentProcessed. */
+function chargeEvent(step: StepContext, sequence: number | undefined, charge: Charge) {
+  const time = charge.createdAt;
+  if (charge.failure !== undefined) {
+    return stepEvent(step, sequence, {
+      name: 'PaymentFailed',
+      data: { ...paymentData(charge), reason: charge.failure },
+      time,
+    });
+  }
+  return stepEvent(step, sequence, { name: 'PaymentProcessed', data: paymentData(charge), time });
 }
 
 /**

@@ -1,5 +1,6 @@
 // Schema migrations of the payments database, in order; portable to PostgreSQL (text IDs, integer money).
 import type { Migration } from 'kysely';
+import { outboxMigration } from '../../events/outbox/schema.js';
 
 export const paymentMigrations: Record<string, Migration> = {
   '0001-create-charges': {
@@ -41,4 +42,6 @@ export const paymentMigrations: Record<string, Migration> = {
       await db.schema.alterTable('charges').dropColumn('tombstone').execute();
     },
   },
+  /** The transactional outbox: the events of each charge and refund, written in the same transaction. */
+  '0003-outbox': outboxMigration,
 };

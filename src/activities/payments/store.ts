@@ -1,9 +1,11 @@
 // The payments store: its port, and the Kysely implementation that owns each local transaction.
 import type { Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
-import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
+import type { Outbox } from '../../events/outbox/outbox.js';
 import type { Money } from '../../shared/order.js';
+import { ServiceStore } from '../service-store.js';
+import type { EventsOf } from '../service-store.js';
 import { findByKey, insertOrGet, moveFromStatus, storedStep } from '../step-rows.js';
 import type { StoredStep } from '../step-rows.js';
 import { rowToUndo } from '../tombstone.js';
@@ -47,22 +49,30 @@ export interface PaymentStore {
   findChargeByKey(idempotencyKey: string): Promise<Charge | undefined>;
   /** The order's most recent charge attempt (captured or refunded ones first), for compensations and operators. */
   findChargeByOrder(orderId: string): Promise<Charge | undefined>;
-  /** Stores a charge attempt unless its key already has one; returns the stored row either way. */
-  recordCharge(charge: NewCharge): Promise<Charge>;
-  /** Refunds the order's captured charge in one transaction, unless blocked; with nothing to refund, see `forwardKey`. */
-  refund(input: RefundInput): Promise<RefundOutcome>;
+  /**
+   * Stores a charge attempt unless its key already has one, with `events` (PaymentProcessed, or PaymentFailed for a
+   * declined one) in the same transaction when this call stored it; returns the stored row either way.
+   */
+  recordCharge(charge: NewCharge, events?: EventsOf<Charge>): Promise<Charge>;
+  /**
+   * Refunds the order's captured charge in one transaction, unless blocked, with `events` (PaymentRefunded) when this
+   * call refunded it; with nothing to refund, see `forwardKey`.
+   */
+  refund(input: RefundInput, events?: EventsOf<Charge>): Promise<RefundOutcome>;
   /** Operator action: lets the order's blocked refund go through on the next attempt. True if a block was lifted. */
   unblockRefund(orderId: string): Promise<boolean>;
+  /** Where the charges' events wait for the relay (and where a replay of an older charge backfills them). */
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
 /** Opens (and migrates) the payments database: a SQLite file, or the `payments` schema of a PostgreSQL database. */
 export async function openPaymentStore(location: DatabaseLocation): Promise<KyselyPaymentStore> {
-  return new KyselyPaymentStore(await openMigrated<PaymentTables>(location, 'payments', paymentMigrations));
+  return new KyselyPaymentStore(await openMigrated<PaymentTables>(location, 'payments', paymentMigrations), 'payments');
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
-export class KyselyPaymentStore extends KyselyStore<PaymentTables> implements PaymentStore {
+export class KyselyPaymentStore extends ServiceStore<PaymentTables> implements PaymentStore {
   async findChargeByKey(idempotencyKey: string): Promise<Charge | undefined> {
     const row = await findByKey(this.db, 'charges', idempotencyKey);
     return row && toCharge(row);
@@ -80,24 +90,28 @@ export class KyselyPaymentStore extends KyselyStore<PaymentTables> implements Pa
     return row && toCharge(row);
   }
 
-  async recordCharge(charge: NewCharge): Promise<Charge> {
-    const row = await insertOrGet(this.db, 'charges', charge, {
-      payment_id: charge.paymentId,
-      customer_id: charge.customerId,
-      amount: charge.amount.amount,
-      currency: charge.amount.currency,
-      status: charge.status,
-      failure_code: charge.failure?.code ?? null,
-      failure_message: charge.failure?.message ?? null,
-      refund_blocked: charge.refundBlocked ? 1 : 0,
-      refund_key: null,
-      refunded_at: null,
+  async recordCharge(charge: NewCharge, events?: EventsOf<Charge>): Promise<Charge> {
+    return this.transaction(async (trx, write) => {
+      const { row, inserted } = await insertOrGet(trx, 'charges', charge, {
+        payment_id: charge.paymentId,
+        customer_id: charge.customerId,
+        amount: charge.amount.amount,
+        currency: charge.amount.currency,
+        status: charge.status,
+        failure_code: charge.failure?.code ?? null,
+        failure_message: charge.failure?.message ?? null,
+        refund_blocked: charge.refundBlocked ? 1 : 0,
+        refund_key: null,
+        refunded_at: null,
+      });
+      const stored = toCharge(row);
+      if (inserted && events) await write(events(stored));
+      return stored;
     });
-    return toCharge(row);
   }
 
-  async refund(input: RefundInput): Promise<RefundOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+  async refund(input: RefundInput, events?: EventsOf<Charge>): Promise<RefundOutcome> {
+    return this.transaction(async (trx, write) => {
       const row = await rowToUndo(trx, chargeTombstone, input, ['captured', 'refunded']);
       if (row === undefined) return { kind: 'none' };
       if (row.status === 'refunded') {
@@ -109,7 +123,9 @@ export class KyselyPaymentStore extends KyselyStore<PaymentTables> implements Pa
         refund_key: input.idempotencyKey,
         refunded_at: input.at,
       });
-      return { kind: 'refunded', charge: toCharge(refunded), applied: true };
+      const charge = toCharge(refunded);
+      if (events) await write(events(charge));
+      return { kind: 'refunded', charge, applied: true };
     });
   }
 

@@ -1,4 +1,5 @@
 // Row types of the payments database, as Kysely sees them.
+import type { OutboxTables } from '../../events/outbox/schema.js';
 
 /** One charge attempt per order workflow, declined ones included, so every payment event is backed by a row. */
 export interface ChargesTable {
@@ -28,6 +29,6 @@ export interface ChargesTable {
 
 export type ChargeStatus = 'captured' | 'declined' | 'refunded';
 
-export interface PaymentTables {
+export interface PaymentTables extends OutboxTables {
   charges: ChargesTable;
 }

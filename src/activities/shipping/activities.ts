@@ -10,9 +10,9 @@ import type {
 import type { ShippingAddress } from '../../shared/order.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { emitStepEvent } from '../emit-event.js';
 import { differenceIn, idempotentStep } from '../idempotent-step.js';
 import { inStep, undoInput } from '../step-context.js';
+import { stepEvent } from '../step-event.js';
 import { carrierFor, defaultServedCountries, newTrackingNumber } from './carriers.js';
 import { AddressRejectedError } from './errors.js';
 import type { Shipment, ShippingStore } from './store.js';
@@ -24,17 +24,16 @@ export interface ShippingActivityDeps extends ServiceActivityDeps<ShippingStore>
 
 /**
  * Builds the shipping activities around their dependencies. The carrier follows from the destination
- * country; a retried `createShipment` returns the stored shipment and tracking number (and re-sends the
- * same OrderShipped event) instead of booking a second parcel. A rejected address publishes nothing:
- * the workflow reports the order's failure. A cancellation that found no shipment leaves a tombstone under the
- * shipment's key: a createShipment attempt that comes later (stalled past its deadline, or retried) finds it and
- * fails with StepAlreadyCompensated, booking and publishing nothing; so does one that finds its shipment cancelled
- * (a new run of the order, after a reset). A stored shipment to another address, or of another number of items,
- * fails with IdempotencyMismatch.
+ * country; the shipment is stored with its OrderShipped event in one transaction, and a retried `createShipment`
+ * returns the stored shipment and tracking number instead of booking a second parcel (or announcing it twice). A
+ * rejected address announces nothing: the workflow reports the order's failure. A cancellation that found no
+ * shipment leaves a tombstone under the shipment's key: a createShipment attempt that comes later (stalled past its
+ * deadline, or retried) finds it and fails with StepAlreadyCompensated, booking and announcing nothing; so does one
+ * that finds its shipment cancelled (a new run of the order, after a reset). A stored shipment to another address,
+ * or of another number of items, fails with IdempotencyMismatch.
  */
 export function createShippingActivities({
   store,
-  publisher,
   clock = systemClock,
   servedCountries = defaultServedCountries,
 }: ShippingActivityDeps): ShippingActivities {
@@ -42,6 +41,11 @@ export function createShippingActivities({
   return {
     createShipment: (input: CreateShipmentInput): Promise<CreateShipmentResult> =>
       inStep(async (step) => {
+        const events = (shipment: Shipment) => {
+          const { country, itemCount } = shipment;
+          const data = { ...shipmentData(shipment), country, itemCount };
+          return [stepEvent(step, input.sequence, { name: 'OrderShipped', data, time: shipment.createdAt })];
+        };
         const address = normalizedAddress(input.address);
         const itemCount = input.lines.reduce((n, l) => n + l.quantity, 0);
         const shipment = await idempotentStep(step, input.orderId, {
@@ -50,17 +54,20 @@ export function createShippingActivities({
             const { country } = address;
             if (!served.has(country)) throw new AddressRejectedError(country, [...served]);
             const carrier = carrierFor(country);
-            return store.createShipment({
-              shipmentId: `shp_${randomUUID()}`,
-              idempotencyKey: step.idempotencyKey,
-              orderId: input.orderId,
-              carrier: carrier.name,
-              trackingNumber: newTrackingNumber(carrier),
-              country,
-              itemCount,
-              address,
-              at: clock().toISOString(),
-            });
+            return store.createShipment(
+              {
+                shipmentId: `shp_${randomUUID()}`,
+                idempotencyKey: step.idempotencyKey,
+                orderId: input.orderId,
+                carrier: carrier.name,
+                trackingNumber: newTrackingNumber(carrier),
+                country,
+                itemCount,
+                address,
+                at: clock().toISOString(),
+              },
+              events,
+            );
           },
           undone: (stored) => stored.status === 'cancelled',
           differences: (stored) => [
@@ -71,8 +78,7 @@ export function createShippingActivities({
             ...differenceIn('itemCount', stored.itemCount, itemCount),
           ],
         });
-        const data = { ...shipmentData(shipment), country: shipment.country, itemCount: shipment.itemCount };
-        await emitStepEvent(publisher, step, { name: 'OrderShipped', data, time: shipment.createdAt });
+        await store.outbox.backfill(events(shipment));
         const { shipmentId, carrier, trackingNumber } = shipment;
         return { shipmentId, carrier, trackingNumber, attempts: step.attempt };
       }),
@@ -80,10 +86,19 @@ export function createShippingActivities({
     cancelShipment: (input: OrderRefInput): Promise<CompensationResult> =>
       inStep(async (step) => {
         const at = clock().toISOString();
-        const { applied, shipment } = await store.cancelShipment(undoInput(step, input.orderId, 'cancelShipment', at));
+        const events = (shipment: Shipment) => [
+          stepEvent(step, input.sequence, {
+            name: 'ShipmentCancelled',
+            data: shipmentData(shipment),
+            time: shipment.cancelledAt ?? shipment.createdAt,
+          }),
+        ];
+        const { applied, shipment } = await store.cancelShipment(
+          undoInput(step, input.orderId, 'cancelShipment', at),
+          events,
+        );
         if (!applied || shipment === undefined) return { applied: false, attempts: step.attempt };
-        const time = shipment.cancelledAt ?? shipment.createdAt;
-        await emitStepEvent(publisher, step, { name: 'ShipmentCancelled', data: shipmentData(shipment), time });
+        await store.outbox.backfill(events(shipment));
         return { applied: true, attempts: step.attempt };
       }),
   };

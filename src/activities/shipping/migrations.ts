@@ -1,5 +1,6 @@
 // Schema migrations of the shipping database, in order; portable to PostgreSQL (text IDs and timestamps).
 import type { Migration } from 'kysely';
+import { outboxMigration } from '../../events/outbox/schema.js';
 
 export const shippingMigrations: Record<string, Migration> = {
   '0001-create-shipments': {
@@ -51,4 +52,6 @@ export const shippingMigrations: Record<string, Migration> = {
       await db.schema.alterTable('shipments').dropColumn('address').execute();
     },
   },
+  /** The transactional outbox: the events of each shipment and cancellation, written in the same transaction. */
+  '0004-outbox': outboxMigration,
 };

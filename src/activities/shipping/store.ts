@@ -2,8 +2,10 @@
 import type { Selectable } from 'kysely';
 import type { DatabaseLocation } from '../../db/database.js';
 import type { ShippingAddress } from '../../shared/order.js';
-import { KyselyStore } from '../../db/kysely-store.js';
 import { openMigrated } from '../../db/migrate.js';
+import type { Outbox } from '../../events/outbox/outbox.js';
+import { ServiceStore } from '../service-store.js';
+import type { EventsOf } from '../service-store.js';
 import { findByKey, insertOrGet, latestOfOrder, moveFromStatus, storedStep } from '../step-rows.js';
 import type { StoredStep } from '../step-rows.js';
 import { rowToUndo } from '../tombstone.js';
@@ -44,20 +46,31 @@ export interface ShippingStore {
   findShipmentByOrder(orderId: string): Promise<Shipment | undefined>;
   /** Every shipment (tombstones left out), oldest first: the facts a consistency check compares stock and orders with. */
   listShipments(): Promise<Shipment[]>;
-  /** Stores the shipment unless its key already has one; returns the stored row either way. */
-  createShipment(shipment: NewShipment): Promise<Shipment>;
-  /** Cancels the order's shipment in one transaction; with none to cancel, see `forwardKey`. */
-  cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome>;
+  /**
+   * Stores the shipment unless its key already has one, with `events` (OrderShipped) in the same transaction when this
+   * call stored it; returns the stored row either way.
+   */
+  createShipment(shipment: NewShipment, events?: EventsOf<Shipment>): Promise<Shipment>;
+  /**
+   * Cancels the order's shipment in one transaction, with `events` (ShipmentCancelled) when this call cancelled it;
+   * with none to cancel, see `forwardKey`.
+   */
+  cancelShipment(input: CancelShipmentInput, events?: EventsOf<Shipment>): Promise<CancelOutcome>;
+  /** Where the shipments' events wait for the relay (and where a replay of an older shipment backfills them). */
+  readonly outbox: Outbox;
   close(): Promise<void>;
 }
 
 /** Opens (and migrates) the shipping database: a SQLite file, or the `shipping` schema of a PostgreSQL database. */
 export async function openShippingStore(location: DatabaseLocation): Promise<KyselyShippingStore> {
-  return new KyselyShippingStore(await openMigrated<ShippingTables>(location, 'shipping', shippingMigrations));
+  return new KyselyShippingStore(
+    await openMigrated<ShippingTables>(location, 'shipping', shippingMigrations),
+    'shipping',
+  );
 }
 
 /** Dialect-neutral: SQLite or PostgreSQL, with the same queries. */
-export class KyselyShippingStore extends KyselyStore<ShippingTables> implements ShippingStore {
+export class KyselyShippingStore extends ServiceStore<ShippingTables> implements ShippingStore {
   async findShipmentByKey(idempotencyKey: string): Promise<Shipment | undefined> {
     const row = await findByKey(this.db, 'shipments', idempotencyKey);
     return row && toShipment(row);
@@ -79,23 +92,27 @@ export class KyselyShippingStore extends KyselyStore<ShippingTables> implements 
     return rows.map(toShipment);
   }
 
-  async createShipment(shipment: NewShipment): Promise<Shipment> {
-    const row = await insertOrGet(this.db, 'shipments', shipment, {
-      shipment_id: shipment.shipmentId,
-      carrier: shipment.carrier,
-      tracking_number: shipment.trackingNumber,
-      country: shipment.country,
-      item_count: shipment.itemCount,
-      status: 'created',
-      cancel_key: null,
-      cancelled_at: null,
-      address: JSON.stringify(shipment.address),
+  async createShipment(shipment: NewShipment, events?: EventsOf<Shipment>): Promise<Shipment> {
+    return this.transaction(async (trx, write) => {
+      const { row, inserted } = await insertOrGet(trx, 'shipments', shipment, {
+        shipment_id: shipment.shipmentId,
+        carrier: shipment.carrier,
+        tracking_number: shipment.trackingNumber,
+        country: shipment.country,
+        item_count: shipment.itemCount,
+        status: 'created',
+        cancel_key: null,
+        cancelled_at: null,
+        address: JSON.stringify(shipment.address),
+      });
+      const stored = toShipment(row);
+      if (inserted && events) await write(events(stored));
+      return stored;
     });
-    return toShipment(row);
   }
 
-  async cancelShipment(input: CancelShipmentInput): Promise<CancelOutcome> {
-    return this.db.transaction().execute(async (trx) => {
+  async cancelShipment(input: CancelShipmentInput, events?: EventsOf<Shipment>): Promise<CancelOutcome> {
+    return this.transaction(async (trx, write) => {
       const row = await rowToUndo(trx, shipmentTombstone, input);
       if (row === undefined) return { applied: false };
       if (row.status === 'cancelled') {
@@ -108,7 +125,9 @@ export class KyselyShippingStore extends KyselyStore<ShippingTables> implements 
         cancel_key: input.idempotencyKey,
         cancelled_at: input.at,
       });
-      return { applied: true, shipment: toShipment(cancelled) };
+      const shipment = toShipment(cancelled);
+      if (events) await write(events(shipment));
+      return { applied: true, shipment };
     });
   }
 }

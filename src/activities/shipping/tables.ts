@@ -1,4 +1,5 @@
 // Row types of the shipping database, as Kysely sees them.
+import type { OutboxTables } from '../../events/outbox/schema.js';
 
 export interface ShipmentsTable {
   shipment_id: string;
@@ -25,6 +26,6 @@ export interface ShipmentsTable {
 
 export type ShipmentStatus = 'created' | 'cancelled';
 
-export interface ShippingTables {
+export interface ShippingTables extends OutboxTables {
   shipments: ShipmentsTable;
 }

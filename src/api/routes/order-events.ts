@@ -1,6 +1,7 @@
 // GET /orders/{orderId}/events: the order's domain events as Server-Sent Events, past ones first, until it ends.
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
+import { durationToMs } from '../../events/nats/settings.js';
 import type { AppEnv } from '../app-env.js';
 import { isOperator, principalKey, Scopes } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
@@ -10,12 +11,10 @@ import { envelopeFor } from '../orders/event-views.js';
 import { audienceOf } from '../orders/order-views.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import type { StreamSlots } from '../orders/stream-slots.js';
+import { StreamEnd } from '../orders/stream-end.js';
 import { errorResponses } from '../schemas/common.js';
 import { secured } from '../schemas/security.js';
 import { OrderIdParamsSchema } from '../schemas/order.js';
-
-/** Events after which nothing more happens to the order: the stream ends with them. */
-const terminalEvents: ReadonlySet<string> = new Set(['OrderCompleted', 'OrderFailed', 'OrderCancelled']);
 
 /** Comment lines keep proxies and load balancers from closing a quiet stream (an order waiting for approval). */
 const keepAliveMs = 15_000;
@@ -27,10 +26,12 @@ const orderEvents = createRoute(
     tags: ['orders'],
     summary: 'The order’s domain events (Server-Sent Events)',
     description:
-      'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. Past ' +
-      'events come first, then live ones; the stream closes after OrderCompleted, OrderFailed or OrderCancelled. ' +
-      'A customer follows only their own orders (reasons in customer words, no actor); each caller may hold ' +
-      '`API_STREAMS_PER_PRINCIPAL` streams open at once.',
+      'Each message has `event: <EventName>`, `id: <event ID>` and the CloudEvents envelope as `data`. ' +
+      'Past events come first, then live ones, in the order the stream received them (`ordersequence` in the ' +
+      'envelope gives their order in the saga); the stream closes after OrderCompleted, OrderFailed or ' +
+      'OrderCancelled once every event before it has been sent, or `API_EVENT_STREAM_GRACE` after it when one ' +
+      'never comes. A customer follows only their own orders (reasons in customer words, no actor); each caller ' +
+      'may hold `API_STREAMS_PER_PRINCIPAL` streams open at once.',
     request: { params: OrderIdParamsSchema },
     responses: {
       200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
@@ -40,6 +41,7 @@ const orderEvents = createRoute(
 );
 
 export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows, slots: StreamSlots) {
+  const graceMs = durationToMs(deps.config.API_EVENT_STREAM_GRACE);
   /**
    * Whether anyone knows the order (Temporal, running or closed, or the read model), and whose it is; an order
    * nobody knows is refused instead of an empty stream that never ends. An unreachable Temporal is a 503.
@@ -71,14 +73,21 @@ export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows, slots
         () => void stream.write(': keep-alive\n\n').catch(() => following.abort()),
         keepAliveMs,
       );
+      const end = new StreamEnd();
+      let grace: ReturnType<typeof setTimeout> | undefined;
       try {
-        for await (const { name, envelope } of deps.events.follow(orderId, following.signal)) {
+        for await (const event of deps.events.follow(orderId, following.signal)) {
+          if (!end.wanted(event)) continue;
+          const { name, envelope } = event;
           await stream.writeSSE({
             event: name,
             id: envelope.id,
             data: JSON.stringify(envelopeFor(audience, envelope)),
           });
-          if (terminalEvents.has(name)) break;
+          end.sent(event);
+          if (end.complete) break;
+          // Another service's relay may still be behind: wait a bounded while for the events before the terminal one.
+          if (end.terminalSent) grace ??= setTimeout(() => following.abort(), graceMs);
         }
       } catch (error) {
         if (!following.signal.aborted) {
@@ -87,6 +96,7 @@ export function orderEventRoutes(deps: AppDeps, workflows: OrderWorkflows, slots
           await stream.writeSSE({ event: 'error', data: JSON.stringify(body) }).catch(() => undefined);
         }
       } finally {
+        clearTimeout(grace);
         clearInterval(keepAlive);
         deps.shutdown?.removeEventListener('abort', onShutdown);
         following.abort();

@@ -21,9 +21,9 @@ export interface EventMeta {
   /** This message's stream sequence. */
   streamSeq: number;
   /**
-   * The event's place in the stream's order: its stream sequence, or for a re-driven copy the original's.
-   * Projections that keep "the latest" compare positions, so out-of-order handling by competing instances
-   * and late re-drives converge to the same state as an in-order replay.
+   * The event's place in the stream's order: its stream sequence, or for a re-driven copy the original's. Never
+   * compared as such: `orderPosition(event, position)` (src/events/order-sequence.ts) ranks an order's events by the
+   * workflow's sequence and falls back to this only for events that carry none (from before the sequence).
    */
   position: number;
   subject: string;
@@ -45,8 +45,10 @@ export interface EventHandler {
 
 /**
  * Where a delivered message sits in the stream, for `consumer`; undefined for a re-driven copy addressed to another
- * consumer (the others had handled the original and skip it unseen). A re-driven copy takes the original's position,
- * so projections order it where the original was. The live subscriber and the rebuild both read deliveries here.
+ * consumer (the others had handled the original and skip it unseen). A re-driven copy of an event without a sequence
+ * takes the original's position (its `Redrive-Original-Seq` header), so projections order it where the original was;
+ * a sequenced event is ordered by its sequence wherever it lands. The live subscriber and the rebuild both read
+ * deliveries here.
  */
 export function deliveryOf(m: JsMsg, consumer: string): EventMeta | undefined {
   const redriveFor = m.headers?.get(RedriveHeaders.for);

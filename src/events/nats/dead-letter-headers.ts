@@ -21,7 +21,10 @@ export const DeadLetterHeaders = {
 export const RedriveHeaders = {
   /** Only this consumer handles the copy; the others acknowledge it unseen (they had handled the original). */
   for: 'Redrive-For',
-  /** The original stream sequence: projections order by it, so a late copy does not look newer than it is. */
+  /**
+   * The original stream sequence, for an event without an `ordersequence` (from before the workflow numbered its
+   * events): projections order such an event by it, so a late copy does not look newer than it is.
+   */
   originalSeq: 'Redrive-Original-Seq',
 } as const;
 

@@ -2,7 +2,7 @@
 
 /**
  * A publish that was not acknowledged by the stream (NATS unreachable, no ack within the timeout, or the
- * stream refused it). Thrown so the activity fails and Temporal retries it; the retry republishes the
+ * stream refused it). The outbox relay keeps the row pending and tries again; the retry republishes the
  * same event ID and the duplicate window drops any copy that did land.
  */
 export class EventPublishError extends Error {

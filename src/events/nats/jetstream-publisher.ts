@@ -3,8 +3,7 @@ import { jetstream } from '@nats-io/jetstream';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { headers } from '@nats-io/transport-node';
-import type { OutgoingEvent } from '../envelope.js';
-import type { EventPublisher } from '../publisher.js';
+import type { EventMessage, EventPublisher } from '../publisher.js';
 import { EventPublishError } from './errors.js';
 import { ORDERS_STREAM } from './topology.js';
 
@@ -16,13 +15,14 @@ export interface JetStreamPublisherOptions {
 }
 
 /**
- * The production `EventPublisher`. Resolves only on the stream's PubAck, so an activity that returns has
- * really recorded its event. The envelope `id` is the `Nats-Msg-Id`: a retried activity republishes the same
- * ID and the stream drops the copy (the ack says `duplicate`), which makes the publish effectively-once.
+ * The production `EventPublisher`, which the outbox relays publish through. Resolves only on the stream's PubAck,
+ * so a row marked sent is really stored. The event ID is the `Nats-Msg-Id`: a relay that publishes a row again (its
+ * acknowledgement was lost, or two relays raced) sends the same ID and the stream drops the copy (the ack says
+ * `duplicate`), which makes the publish effectively-once.
  *
- * Never hangs: while NATS is down the client queues the request and the timeout fails it, so the activity
- * is retried by Temporal. A request queued that way may still reach the server after it reconnects; that
- * copy is also dropped by the duplicate window.
+ * Never hangs: while NATS is down the client queues the request and the timeout fails it, so the relay backs off and
+ * tries again. A request queued that way may still reach the server after it reconnects; that copy is also dropped
+ * by the duplicate window.
  */
 export class JetStreamEventPublisher implements EventPublisher {
   private readonly js: JetStreamClient;
@@ -34,19 +34,18 @@ export class JetStreamEventPublisher implements EventPublisher {
     this.js = jetstream(nc, { timeout: options.timeoutMs });
   }
 
-  async publish({ subject, envelope }: OutgoingEvent): Promise<void> {
+  async publish({ id, subject, payload, headers: values }: EventMessage): Promise<void> {
     const h = headers();
-    h.set('Content-Type', 'application/cloudevents+json');
-    h.set('Ce-Type', envelope.type);
+    for (const [name, value] of Object.entries(values)) h.set(name, value);
     try {
-      await this.js.publish(subject, JSON.stringify(envelope), {
-        msgID: envelope.id,
+      await this.js.publish(subject, payload, {
+        msgID: id,
         timeout: this.options.timeoutMs,
         headers: h,
         expect: { streamName: this.options.stream ?? ORDERS_STREAM },
       });
     } catch (cause) {
-      throw new EventPublishError(subject, envelope.id, { cause });
+      throw new EventPublishError(subject, id, { cause });
     }
   }
 }

@@ -23,8 +23,9 @@ const dlqOnlyHeaders = new Set<string>(Object.values(DeadLetterHeaders).map((h) 
 /**
  * For each matching dead letter, in DLQ order: publish the original payload to the original subject on
  * ORDERS with `Redrive-For: <consumer>` (only the consumer that failed handles the copy; the others had
- * handled the original and acknowledge it unseen, and their inboxes would drop it anyway) and
- * `Redrive-Original-Seq` (projections order it where the original was). Then delete it from the DLQ.
+ * handled the original and acknowledge it unseen, and their inboxes would drop it anyway) and, for an event without
+ * an `ordersequence` (published before the workflow numbered its events), `Redrive-Original-Seq` (projections order
+ * it where the original was). Then delete it from the DLQ.
  *
  * Safe to re-run after a crash: the republish's message ID is the dead letter's DLQ sequence, so a copy
  * published just before a crash is not published twice within the duplicate window; and the event ID
@@ -53,7 +54,11 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<DeadL
       for (const value of values) h.append(key, value);
     }
     h.set(RedriveHeaders.for, letter.consumer);
-    if (!h.has(RedriveHeaders.originalSeq)) h.set(RedriveHeaders.originalSeq, String(letter.streamSeq));
+    // A sequenced event is ordered by its sequence wherever the copy lands; only one from before the sequence
+    // existed needs its original's stream position to be ordered where the original was.
+    if (!h.has(RedriveHeaders.originalSeq) && !carriesSequence(letter.data)) {
+      h.set(RedriveHeaders.originalSeq, String(letter.streamSeq));
+    }
     await js.publish(letter.subject, letter.data, {
       msgID: `redrive:${DEAD_LETTER_STREAM}:${stored.seq}`,
       headers: h,
@@ -63,4 +68,14 @@ export async function redriveDeadLetters(options: RedriveOptions): Promise<DeadL
     await jsm.streams.deleteMessage(DEAD_LETTER_STREAM, stored.seq);
   }
   return redriven;
+}
+
+/** Whether a dead letter's payload is an envelope with an `ordersequence` (src/events/order-sequence.ts). */
+function carriesSequence(data: Uint8Array): boolean {
+  try {
+    const envelope: unknown = JSON.parse(new TextDecoder().decode(data));
+    return typeof (envelope as { ordersequence?: unknown } | null)?.ordersequence === 'number';
+  } catch {
+    return false;
+  }
 }

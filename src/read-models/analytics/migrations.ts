@@ -2,6 +2,7 @@
 import type { Migration } from 'kysely';
 import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
 import { generationsMigration } from '../generation.js';
+import { positionsToBigint } from '../position-columns.js';
 
 export const analyticsMigrations: Record<string, Migration> = {
   '0001-bookkeeping': bookkeepingMigration,
@@ -53,4 +54,6 @@ export const analyticsMigrations: Record<string, Migration> = {
       }
     },
   },
+  /** Positions are the order's sequence above 2^48 (src/events/order-sequence.ts): beyond PostgreSQL's integer. */
+  '0004-order-positions-bigint': positionsToBigint('analytics_orders', ['status_position']),
 };

@@ -1,5 +1,6 @@
 // The analytics projection: statuses, revenue, failure reasons, compensations and step durations from every event.
 import type { Kysely } from 'kysely';
+import { orderPosition } from '../../events/order-sequence.js';
 import { defineReadModel } from '../generation.js';
 import { eventTime, statusOfEvent } from '../status-of-event.js';
 import { measuredSteps, timedEvents } from './steps.js';
@@ -33,7 +34,7 @@ async function addToCounter(
     .execute();
 }
 
-/** Every number here is a sum, a max or "latest by position", so any delivery order gives the same result. */
+/** Every number here is a sum, a max or "latest by the order's sequence", so any delivery order gives the same result. */
 export const analyticsProjection = defineReadModel<AnalyticsTables>({
   name: 'analytics',
   consumer: ANALYTICS_CONSUMER,
@@ -45,7 +46,13 @@ export const analyticsProjection = defineReadModel<AnalyticsTables>({
     const status = statusOfEvent(event);
     await db
       .insertInto('analytics_orders')
-      .values({ generation, order_id: orderId, status: status ?? null, status_position: status ? meta.position : 0 })
+      .values({
+        generation,
+        order_id: orderId,
+        status: status ?? null,
+        // The event's place in the order's saga, never its place in the stream (see orderPosition).
+        status_position: status ? orderPosition(event, meta.position) : 0,
+      })
       .onConflict((oc) =>
         oc.columns(['generation', 'order_id']).doUpdateSet((eb) => ({
           status: eb

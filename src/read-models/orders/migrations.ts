@@ -1,6 +1,7 @@
 // Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
 import type { Migration } from 'kysely';
 import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import { positionsToBigint } from '../position-columns.js';
 import { generationsMigration } from '../generation.js';
 
 export const orderReadModelMigrations: Record<string, Migration> = {
@@ -47,4 +48,6 @@ export const orderReadModelMigrations: Record<string, Migration> = {
       await db.schema.dropTable('orders').execute();
     },
   },
+  /** Positions are the order's sequence above 2^48 (src/events/order-sequence.ts): beyond PostgreSQL's integer. */
+  '0004-order-positions-bigint': positionsToBigint('orders', ['failure_position', 'last_position', 'status_position']),
 };

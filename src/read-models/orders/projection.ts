@@ -1,5 +1,6 @@
-// The order read model's projection: one row per order, merged from every event in any order.
+// The order read model's projection: one row per order, merged from every event in any order, "latest" by the order's sequence.
 import type { ParsedEvent } from '../../events/envelope.js';
+import { orderPosition } from '../../events/order-sequence.js';
 import { defineReadModel } from '../generation.js';
 import { customerOfEvent, eventTime, statusOfEvent } from '../status-of-event.js';
 import type { OrderReadModelTables, OrdersTable } from './tables.js';
@@ -35,6 +36,8 @@ export const orderProjection = defineReadModel<OrderReadModelTables>({
 
   async apply(db, generation, event, meta) {
     const orderId = event.envelope.data.orderId;
+    // The event's place in the order's saga, never its place in the stream (see orderPosition).
+    const position = orderPosition(event, meta.position);
     const time = eventTime(event);
     const status = statusOfEvent(event) ?? null;
     const total = totalOfEvent(event);
@@ -59,12 +62,12 @@ export const orderProjection = defineReadModel<OrderReadModelTables>({
           lines,
           failure_code: failure?.code ?? null,
           failure_message: failure?.message ?? null,
-          failure_position: failure ? meta.position : 0,
+          failure_position: failure ? position : 0,
           created_at: time,
           updated_at: time,
           last_event: event.name,
-          last_position: meta.position,
-          status_position: status === null ? 0 : meta.position,
+          last_position: position,
+          status_position: status === null ? 0 : position,
         })
         .execute();
       return;
@@ -76,17 +79,18 @@ export const orderProjection = defineReadModel<OrderReadModelTables>({
       lines: existing.lines ?? lines,
       created_at: time < existing.created_at ? time : existing.created_at,
     };
-    if (meta.position > existing.last_position) {
-      Object.assign(update, { updated_at: time, last_event: event.name, last_position: meta.position });
+    // PostgreSQL's bigint comes back as text.
+    if (position > Number(existing.last_position)) {
+      Object.assign(update, { updated_at: time, last_event: event.name, last_position: position });
     }
-    if (status !== null && meta.position > existing.status_position) {
-      Object.assign(update, { status, status_position: meta.position });
+    if (status !== null && position > Number(existing.status_position)) {
+      Object.assign(update, { status, status_position: position });
     }
-    if (failure !== undefined && meta.position > existing.failure_position) {
+    if (failure !== undefined && position > Number(existing.failure_position)) {
       Object.assign(update, {
         failure_code: failure.code,
         failure_message: failure.message,
-        failure_position: meta.position,
+        failure_position: position,
       });
     }
     await db

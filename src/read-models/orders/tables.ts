@@ -19,11 +19,11 @@ export interface OrdersTable {
   failure_code: string | null;
   failure_message: string | null;
   failure_position: number;
-  /** Time and name of the event with the highest stream position. */
+  /** Time and name of the latest event of the order (the highest `orderPosition`: src/events/order-sequence.ts). */
   updated_at: string;
   last_event: string;
   last_position: number;
-  /** Stream position of the event the status came from. */
+  /** The `orderPosition` of the event the status came from (bigint on PostgreSQL). */
   status_position: number;
 }
 

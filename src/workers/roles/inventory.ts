@@ -6,5 +6,5 @@ import { serviceWorkerRole } from './service-worker.js';
 export const startInventory = serviceWorkerRole({
   name: 'inventory',
   open: (location) => openInventoryStore(location),
-  activities: ({ store, publisher }) => createInventoryActivities({ store, publisher }),
+  activities: ({ store }) => createInventoryActivities({ store }),
 });

@@ -6,5 +6,5 @@ import { serviceWorkerRole } from './service-worker.js';
 export const startPayments = serviceWorkerRole({
   name: 'payments',
   open: (location) => openPaymentStore(location),
-  activities: ({ store, publisher }) => createPaymentActivities({ store, publisher }),
+  activities: ({ store }) => createPaymentActivities({ store }),
 });

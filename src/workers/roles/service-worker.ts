@@ -1,30 +1,56 @@
-// The shape shared by the three service roles: open the service's own database, build its activities, poll its queue.
+// The shape shared by the four worker roles that own a store: open the service's own database, build its activities, run its outbox relay, poll its queue.
 import type { WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../../config/env.js';
 import { serviceDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
-import type { EventPublisher } from '../../events/publisher.js';
+import type { Outbox } from '../../events/outbox/outbox.js';
+import { relaySettingsFromConfig, startOutboxRelay } from '../../events/outbox/relay.js';
 import type { TaskQueue } from '../../shared/task-queues.js';
 import type { RoleName, RoleStarter } from '../role.js';
 import { startTemporalWorkerRole } from './temporal-worker.js';
+import type { TemporalWorkerRoleOptions } from './temporal-worker.js';
 
-export interface ServiceWorkerSpec<Store extends { close(): Promise<void> }> {
+export interface ServiceWorkerSpec<Store extends { close(): Promise<void>; readonly outbox: Outbox }> {
   name: RoleName & TaskQueue;
   /** Opens the service's store where DATABASE_URL (or, unset, DATA_DIR) says. */
   open: (location: DatabaseLocation) => Promise<Store>;
-  activities: (deps: { store: Store; publisher: EventPublisher; config: Config }) => WorkerOptions['activities'];
+  activities: (deps: { store: Store; config: Config }) => WorkerOptions['activities'];
+  /** The orders role also runs the workflows. */
+  workflows?: (config: Config) => TemporalWorkerRoleOptions['workflows'];
 }
 
-/** A role that runs one service's activities on the task queue of the same name. */
-export function serviceWorkerRole<Store extends { close(): Promise<void> }>(spec: ServiceWorkerSpec<Store>): RoleStarter {
+/**
+ * A role that runs one service's activities on the task queue of the same name, and the relay that publishes the
+ * events its store's transactions wrote. The activities never touch NATS, so the worker starts and takes effect
+ * while NATS is down; the relay connects when it can (the process's one connection) and catches up. On stop the
+ * worker drains first, then the relay finishes its round, then the store closes.
+ */
+export function serviceWorkerRole<Store extends { close(): Promise<void>; readonly outbox: Outbox }>(
+  spec: ServiceWorkerSpec<Store>,
+): RoleStarter {
   return async (ctx) => {
     const store = await spec.open(serviceDatabase(ctx.config, spec.name));
-    const activities = spec.activities({ store, publisher: await ctx.publisher(), config: ctx.config });
-    return startTemporalWorkerRole(ctx, {
-      name: spec.name,
-      taskQueue: spec.name,
-      activities,
-      onStopped: () => store.close(),
+    const relay = startOutboxRelay({
+      outbox: store.outbox,
+      publisher: ctx.publisher,
+      settings: relaySettingsFromConfig(ctx.config),
+      logger: ctx.logger.child({ role: spec.name }),
     });
+    try {
+      return await startTemporalWorkerRole(ctx, {
+        name: spec.name,
+        taskQueue: spec.name,
+        activities: spec.activities({ store, config: ctx.config }),
+        ...(spec.workflows ? { workflows: spec.workflows(ctx.config) } : {}),
+        onStopped: async () => {
+          await relay.stop();
+          await store.close();
+        },
+      });
+    } catch (error) {
+      await relay.stop();
+      await store.close();
+      throw error;
+    }
   };
 }

@@ -6,6 +6,5 @@ import { serviceWorkerRole } from './service-worker.js';
 export const startShipping = serviceWorkerRole({
   name: 'shipping',
   open: (location) => openShippingStore(location),
-  activities: ({ store, publisher, config }) =>
-    createShippingActivities({ store, publisher, servedCountries: config.SHIPPING_COUNTRIES }),
+  activities: ({ store, config }) => createShippingActivities({ store, servedCountries: config.SHIPPING_COUNTRIES }),
 });

@@ -1,9 +1,12 @@
 // Poison and invalid events: bounded retries, then the dead-letter stream with the reason, while other events keep flowing; then the re-drive.
 import { fileURLToPath } from 'node:url';
-import { jetstream } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedriveHeaders } from '../../../src/events/nats/dead-letter-headers.js';
+import { publishDeadLetter } from '../../../src/events/nats/dead-letters.js';
 import { listDeadLetters } from '../../../src/events/nats/dead-letters-list.js';
+import { redriveDeadLetters } from '../../../src/events/nats/redrive.js';
 import { JetStreamEventPublisher } from '../../../src/events/nats/jetstream-publisher.js';
 import { storeAndLogChannel } from '../../../src/read-models/notifications/channel.js';
 import type { NotificationChannel } from '../../../src/read-models/notifications/channel.js';
@@ -111,6 +114,36 @@ describe('dead letters', () => {
     await waitForDrained(events.nc, 'analytics');
     expect(analytics.subscriptions.analytics.stats.skipped).toBe(skippedBefore + 1);
     expect((await analytics.analytics.summary()).events.OrderCreated).toBe(3);
+  });
+
+  it('gives a re-driven copy its original stream position only when the event carries no sequence', async () => {
+    const orderId = newOrderId('redrive-seq');
+    const [created, paid] = completedOrderEvents(orderId, 'cus-redrive');
+    const js = jetstream(events.nc);
+    const letters = [
+      { envelope: created!, streamSeq: 41 },
+      { envelope: { ...paid!, ordersequence: 2 }, streamSeq: 42 },
+    ];
+    for (const { envelope, streamSeq } of letters) {
+      await publishDeadLetter(js, {
+        consumer: 'analytics',
+        stream: 'ORDERS',
+        streamSeq,
+        subject: `orders.${orderId}.${envelope.type.split('.')[2]}`,
+        data: new TextEncoder().encode(JSON.stringify(envelope)),
+        deliveries: testSettings.maxDeliver,
+        reason: 'max-deliveries',
+      });
+    }
+    await redriveDeadLetters({ nc: events.nc, consumer: 'analytics', timeoutMs: 2_000 });
+
+    const jsm = await jetstreamManager(events.nc);
+    const copyOf = async (name: string) =>
+      jsm.direct.getMessage('ORDERS', { seq: 1, next_by_subj: `orders.${orderId}.${name}` });
+    // From before the sequence: ordered where the original was. Sequenced: ordered by its sequence, wherever it lands.
+    expect((await copyOf('OrderCreated'))?.header.get(RedriveHeaders.originalSeq)).toBe('41');
+    expect((await copyOf('PaymentProcessed'))?.header.get(RedriveHeaders.originalSeq)).toBe('');
+    expect((await copyOf('PaymentProcessed'))?.header.get(RedriveHeaders.for)).toBe('analytics');
   });
 
   it('terminates an invalid event at once and dead-letters it with the validation message', async () => {

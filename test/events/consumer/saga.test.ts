@@ -1,19 +1,19 @@
-// A saga through the real workers with the JetStream publisher: the stream holds the order's events once and in order, and both read models and notifications follow.
+// A saga through the real workers, their outboxes and relays, and the JetStream publisher: the stream holds the order's events once and in saga order, and both read models and notifications follow.
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JetStreamEventPublisher } from '../../../src/events/nats/jetstream-publisher.js';
-import type { OutgoingEvent } from '../../../src/events/envelope.js';
 import { NOTIFICATIONS_CONSUMER } from '../../../src/read-models/notifications/projection.js';
 import { startNotificationsService } from '../../../src/read-models/notifications/subscription.js';
 import type { NotificationStore } from '../../../src/read-models/notifications/store.js';
 import type { ReadModelService } from '../../../src/read-models/service.js';
 import { ANALYTICS_CONSUMER } from '../../../src/read-models/analytics/projection.js';
 import { ORDER_READ_MODEL_CONSUMER } from '../../../src/read-models/orders/projection.js';
-import { newOrder, startOrder } from '../../support/order-workflows.js';
-import { startSagaHarness } from '../../support/saga-harness.js';
+import { eventNames, newOrder, startOrder } from '../../support/order-workflows.js';
+import { eachStore, startSagaHarness } from '../../support/saga-harness.js';
 import type { SagaHarness } from '../../support/saga-harness.js';
 import { createTimeSkippingEnv } from '../../support/time-skipping.js';
-import { orderSubjects, eventsLogger, startEventsServer, testSettings } from '../nats/fixtures.js';
+import { waitFor } from '../../support/wait-for.js';
+import { eventsLogger, orderEventsInSagaOrder, startEventsServer, testSettings } from '../nats/fixtures.js';
 import type { EventsServer } from '../nats/fixtures.js';
 import { startReadModels, tempDir, waitForDrained } from './support.js';
 import type { ReadModels, TempDir } from './support.js';
@@ -29,15 +29,9 @@ beforeAll(async () => {
   events = await startEventsServer();
   dir = await tempDir();
   env = await createTimeSkippingEnv();
-  harness = await startSagaHarness(env);
-  // The harness records what the activities publish; put JetStream in front of its recorder, so every
-  // activity publishes through the real publisher (and a failed publish fails the activity as in production).
-  const jetStream = new JetStreamEventPublisher(await events.connect('saga-workers'), { timeoutMs: 2_000 });
-  const record = harness.publisher.publish.bind(harness.publisher);
-  harness.publisher.publish = async (event: OutgoingEvent) => {
-    await jetStream.publish(event);
-    await record(event);
-  };
+  // Every store's relay publishes through the real JetStream publisher, as each service's role does.
+  const jetStream = new JetStreamEventPublisher(await events.connect('saga-relays'), { timeoutMs: 2_000 });
+  harness = await startSagaHarness(env, { publishTo: jetStream });
   analytics = await startReadModels({
     nc: await events.connect('analytics'),
     locations: { analytics: { filename: dir.file('analytics') }, orders: { filename: dir.file('order-read-model') } },
@@ -66,17 +60,32 @@ async function drained() {
   }
 }
 
+/** The order's events once the relays have published all `count` of them, in saga order. */
+async function streamed(orderId: string, count: number) {
+  return waitFor(
+    async () => {
+      const stored = await orderEventsInSagaOrder(events.nc, orderId);
+      return stored.length >= count && stored;
+    },
+    { what: `${count} events of order ${orderId} in the stream` },
+  );
+}
+
 describe('the saga on JetStream', () => {
-  it('publishes a completed order’s events once, in order, and the read models and notifications reflect it', async () => {
+  it('publishes a completed order’s events once, in saga order, and the read models and notifications reflect it', async () => {
     const order = newOrder({ customerId: 'cus-saga', items: [{ sku: 'SKU-MUG', quantity: 3 }] });
     const result = await (await startOrder(env.client, order)).result();
     expect(result.status).toBe('COMPLETED');
 
-    expect(await orderSubjects(events.nc, order.orderId)).toEqual(
-      ['OrderCreated', 'PaymentProcessed', 'InventoryUpdated', 'OrderShipped', 'OrderCompleted'].map(
-        (name) => `orders.${order.orderId}.${name}`,
-      ),
-    );
+    const stored = await streamed(order.orderId, 5);
+    expect(stored.map((e) => e.name)).toEqual([
+      'OrderCreated',
+      'PaymentProcessed',
+      'InventoryUpdated',
+      'OrderShipped',
+      'OrderCompleted',
+    ]);
+    expect(stored.map((e) => e.envelope.ordersequence)).toEqual([1, 2, 3, 4, 5]);
     await drained();
     expect(await analytics.orders.getOrder(order.orderId)).toMatchObject({
       customerId: 'cus-saga',
@@ -94,6 +103,8 @@ describe('the saga on JetStream', () => {
       'PaymentProcessed',
       'OrderShipped',
     ]);
+    // Nothing is left waiting in any outbox.
+    for (const store of eachStore(harness.stores)) expect((await store.outbox.backlog()).pending).toBe(0);
   });
 
   it('publishes a declined order’s events and the read models show it failed', async () => {
@@ -101,10 +112,9 @@ describe('the saga on JetStream', () => {
     const result = await (await startOrder(env.client, order)).result();
     expect(result.status).toBe('FAILED');
 
-    const names = (await orderSubjects(events.nc, order.orderId)).map((s) => s.split('.')[2]);
-    expect(names).toEqual(
-      harness.publisher.published.filter((e) => e.subject === order.orderId).map((e) => e.type.split('.')[2]),
-    );
+    const committed = await eventNames(harness, order.orderId);
+    const names = (await streamed(order.orderId, committed.length)).map((e) => e.name);
+    expect(names).toEqual(committed);
     expect(names).toContain('PaymentFailed');
     expect(names.at(-1)).toBe('OrderFailed');
     await drained();

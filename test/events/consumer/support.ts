@@ -18,7 +18,7 @@ import { oneAtATime } from '../../../src/read-models/generation.js';
 import type { OrderReadModelStore } from '../../../src/read-models/orders/store.js';
 import { startOrderReadModelService } from '../../../src/read-models/orders/subscription.js';
 import { waitFor } from '../../support/wait-for.js';
-import { outgoingOf } from '../nats/fixtures.js';
+import { messageOf } from '../nats/fixtures.js';
 
 export interface TempDir {
   path: string;
@@ -71,7 +71,7 @@ export async function startReadModels(options: {
 }
 
 export async function publishAll(publisher: EventPublisher, envelopes: EventEnvelope[]): Promise<void> {
-  for (const envelope of envelopes) await publisher.publish(outgoingOf(envelope));
+  for (const envelope of envelopes) await publisher.publish(messageOf(envelope));
 }
 
 /** Waits until a durable has every stream message acknowledged (nothing pending, nothing in flight). */

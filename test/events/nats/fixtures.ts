@@ -10,6 +10,9 @@ import type { EventData, EventName } from '../../../src/events/catalogue.js';
 import { buildEnvelope, parseEnvelope } from '../../../src/events/envelope.js';
 import type { EventEnvelope, OutgoingEvent } from '../../../src/events/envelope.js';
 import { connectToNats } from '../../../src/events/nats/connection.js';
+import { inSagaOrder } from '../../../src/events/order-sequence.js';
+import { eventMessage } from '../../../src/events/publisher.js';
+import type { EventMessage } from '../../../src/events/publisher.js';
 import type { EventSettings } from '../../../src/events/nats/settings.js';
 import { ensureEventStreams, ORDERS_STREAM } from '../../../src/events/nats/topology.js';
 import type { Logger } from '../../../src/logger.js';
@@ -100,10 +103,15 @@ export function envelopeOf<N extends EventName>(
   return buildEnvelope({ name, workflowId: `order-${data.orderId}`, step, data, time });
 }
 
-/** What a producer hands the publisher for `envelope`: its name (looked up in the catalogue) and subject. */
+/** What a producer builds for `envelope`: its name (looked up in the catalogue) and subject. */
 export function outgoingOf(envelope: EventEnvelope): OutgoingEvent {
   const { name } = parseEnvelope(envelope);
   return { name, subject: eventSubject(envelope.subject, name), envelope };
+}
+
+/** What an outbox relay hands the publisher for `envelope`: the message as its outbox row stores it. */
+export function messageOf(envelope: EventEnvelope): EventMessage {
+  return eventMessage(outgoingOf(envelope));
 }
 
 /** The events of one order that completes: OrderCreated, PaymentProcessed, InventoryUpdated, OrderShipped, OrderCompleted. */
@@ -166,6 +174,23 @@ export function failedOrderEvents(
 /** The number of messages in the event log. */
 export async function streamMessages(nc: NatsConnection, stream = ORDERS_STREAM): Promise<number> {
   return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;
+}
+
+/** One order's events as the stream stores them, parsed, with their stream sequence, in saga order (by sequence). */
+export async function orderEventsInSagaOrder(
+  nc: NatsConnection,
+  orderId: string,
+): Promise<{ name: EventName; envelope: EventEnvelope; seq: number }[]> {
+  const jsm = await jetstreamManager(nc);
+  const stored: { event: { name: EventName; envelope: EventEnvelope; seq: number }; streamPosition: number }[] = [];
+  for (let seq = 1; ;) {
+    const m = await jsm.direct.getMessage(ORDERS_STREAM, { seq, next_by_subj: `orders.${orderId}.>` });
+    if (m === null) break;
+    const { name, envelope } = parseEnvelope(m.data);
+    stored.push({ event: { name, envelope, seq: m.seq }, streamPosition: m.seq });
+    seq = m.seq + 1;
+  }
+  return inSagaOrder(stored);
 }
 
 /** The subjects stored for one order, in stream order. */

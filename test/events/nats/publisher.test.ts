@@ -14,7 +14,7 @@ import {
   completedOrderEvents,
   newOrderId,
   orderSubjects,
-  outgoingOf,
+  messageOf,
   startEventsServer,
   streamMessages,
   testSettings,
@@ -62,8 +62,8 @@ describe('JetStreamEventPublisher', () => {
     const [created] = completedOrderEvents(orderId, 'cus-1');
     const before = await streamMessages(events.nc);
 
-    await publisher.publish(outgoingOf(created!));
-    await publisher.publish(outgoingOf(created!));
+    await publisher.publish(messageOf(created!));
+    await publisher.publish(messageOf(created!));
 
     expect(await streamMessages(events.nc)).toBe(before + 1);
     expect(await orderSubjects(events.nc, orderId)).toEqual([`orders.${orderId}.OrderCreated`]);
@@ -73,22 +73,22 @@ describe('JetStreamEventPublisher', () => {
     const publisher = new JetStreamEventPublisher(events.nc, { timeoutMs: 500 });
     const orderId = newOrderId();
     const [created, paid] = completedOrderEvents(orderId, 'cus-2');
-    await publisher.publish(outgoingOf(created!));
+    await publisher.publish(messageOf(created!));
 
     await events.halt();
     const started = Date.now();
-    await expect(publisher.publish(outgoingOf(paid!))).rejects.toBeInstanceOf(EventPublishError);
+    await expect(publisher.publish(messageOf(paid!))).rejects.toBeInstanceOf(EventPublishError);
     expect(Date.now() - started).toBeLessThan(3_000);
     // Still down: every retry fails fast too, and says which event it was.
-    await expect(publisher.publish(outgoingOf(paid!))).rejects.toThrow(new RegExp(paid!.id));
+    await expect(publisher.publish(messageOf(paid!))).rejects.toThrow(new RegExp(paid!.id));
 
     await events.restart();
-    // What Temporal would do: retry the activity (same envelope) until it goes through.
-    await waitFor(() => publisher.publish(outgoingOf(paid!)).then(() => true), {
+    // What the outbox relay does: publish the same row (same message) again until it goes through.
+    await waitFor(() => publisher.publish(messageOf(paid!)).then(() => true), {
       timeoutMs: 20_000,
       what: 'a publish after the restart',
     });
-    await publisher.publish(outgoingOf(paid!));
+    await publisher.publish(messageOf(paid!));
 
     expect(await orderSubjects(events.nc, orderId)).toEqual([
       `orders.${orderId}.OrderCreated`,

@@ -1,0 +1,30 @@
+// Builds the events a step announces, which its store writes to the outbox in the same transaction as the step's effect.
+import { buildEvent } from '../events/envelope.js';
+import type { OutgoingEvent } from '../events/envelope.js';
+import type { EventData, EventName } from '../events/catalogue.js';
+import type { StepContext } from './step-context.js';
+
+export interface StepEventInput<N extends EventName> {
+  name: N;
+  data: EventData<N>;
+  /** When the fact happened: the stored row's timestamp, so the envelope is the same however often it is built. */
+  time: string;
+}
+
+/**
+ * An event of the running step: the step's workflow and name go into the event's ID (so the same effect always
+ * announces the same ID), and `sequence` (the activity's input, set by the workflow) orders it among its order's
+ * events. Absent for a run that started before the workflow numbered its events.
+ */
+export function stepEvent<N extends EventName>(
+  step: StepContext,
+  sequence: number | undefined,
+  event: StepEventInput<N>,
+): OutgoingEvent<N> {
+  return buildEvent({
+    ...event,
+    workflowId: step.workflowId,
+    step: step.activityType,
+    ...(sequence === undefined ? {} : { sequence }),
+  });
+}
