@@ -116,3 +116,8 @@ export function eventSource(name: EventName): string {
 export function eventSubject(orderId: string, name: EventName): string {
   return `orders.${orderId}.${name}`;
 }
+
+/** Every event of one order, as a subject filter: what a follower of that order subscribes to. */
+export function orderSubjects(orderId: string): string {
+  return `orders.${orderId}.>`;
+}

@@ -1,6 +1,7 @@
 // Follows one order's events on the stream, stored ones first then live ones, for the API's event stream.
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { orderSubjects } from '../../events/catalogue.js';
 import { parseEnvelope } from '../../events/envelope.js';
 import type { ParsedEvent } from '../../events/envelope.js';
 import { ORDERS_STREAM } from '../../events/nats/topology.js';
@@ -18,7 +19,7 @@ export function jetStreamEventHistory(nc: NatsConnection): EventHistory {
 async function* followOrder(nc: NatsConnection, orderId: string, signal: AbortSignal): AsyncGenerator<ParsedEvent> {
   if (signal.aborted) return;
   const consumer = await jetstream(nc).consumers.get(ORDERS_STREAM, {
-    filter_subjects: [`orders.${orderId}.>`],
+    filter_subjects: [orderSubjects(orderId)],
     deliver_policy: DeliverPolicy.All,
   });
   const messages = await consumer.consume();
