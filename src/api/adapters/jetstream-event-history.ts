@@ -2,6 +2,7 @@
 import { orderSubjects } from '../../events/catalogue.js';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { orderSubjects } from '../../events/catalogue.js';
 import { parseEnvelope } from '../../events/envelope.js';
 import type { ParsedEvent } from '../../events/envelope.js';
 import { ORDERS_STREAM } from '../../events/nats/topology.js';
