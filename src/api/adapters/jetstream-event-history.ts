@@ -1,5 +1,4 @@
 // Follows one order's events on the stream, stored ones first then live ones, for the API's event stream.
-import { orderSubjects } from '../../events/catalogue.js';
 import { DeliverPolicy, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { orderSubjects } from '../../events/catalogue.js';
