@@ -1,5 +1,6 @@
 // The subscriber bookkeeping every consuming service keeps in its own database: the inbox and the failure log.
 import type { Kysely, Migration, Transaction } from 'kysely';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 
 /**
  * The inbox: one row per event a scope has taken effect for. `scope` is the consumer name (plus the
@@ -57,6 +58,17 @@ export const bookkeepingMigration: Migration = {
     await db.schema.dropTable('processed_events').execute();
   },
 };
+
+/**
+ * The stream positions of both tables as bigint on PostgreSQL (a stream's sequence passes 2^31 long before its
+ * uint64 limit); each service calls it from a migration of its own, listed after `bookkeepingMigration`.
+ */
+// Kysely hands migrations a database without a schema type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function widenBookkeepingToBigint(db: Kysely<any>): Promise<void> {
+  await widenToBigint(db, 'processed_events', ['stream_seq']);
+  await widenToBigint(db, 'event_failures', ['stream_seq']);
+}
 
 /**
  * Kysely's database type is invariant, so a service's `Kysely<ServiceTables & BookkeepingTables>` is not a

@@ -1,6 +1,7 @@
 // Schema of the analytics database: the shared bookkeeping, the generation pointer and the analytics tables.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import { bookkeepingMigration, widenBookkeepingToBigint } from '../../events/consumer/bookkeeping.js';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
 
 export const analyticsMigrations: Record<string, Migration> = {
@@ -51,6 +52,18 @@ export const analyticsMigrations: Record<string, Migration> = {
       ]) {
         await db.schema.dropTable(table).execute();
       }
+    },
+  },
+  /**
+   * Counters (sums of cents), step durations (sums of milliseconds: 25 orders of a day each pass 2^31) and positions
+   * as bigint on PostgreSQL; no way down (a narrower column could not hold every value).
+   */
+  '0004-bigint': {
+    async up(db) {
+      await widenBookkeepingToBigint(db);
+      await widenToBigint(db, 'analytics_orders', ['status_position']);
+      await widenToBigint(db, 'analytics_counters', ['value']);
+      await widenToBigint(db, 'analytics_step_durations', ['count', 'total_ms', 'max_ms']);
     },
   },
 };

@@ -1,6 +1,6 @@
 // Schema of the notifications database.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import { bookkeepingMigration, widenBookkeepingToBigint } from '../../events/consumer/bookkeeping.js';
 
 export const notificationMigrations: Record<string, Migration> = {
   '0001-bookkeeping': bookkeepingMigration,
@@ -33,4 +33,6 @@ export const notificationMigrations: Record<string, Migration> = {
       await db.schema.dropTable('notifications').execute();
     },
   },
+  /** The inbox's stream positions as bigint on PostgreSQL; no way down. */
+  '0003-bigint': { up: widenBookkeepingToBigint },
 };

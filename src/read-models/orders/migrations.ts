@@ -1,6 +1,7 @@
 // Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import { bookkeepingMigration, widenBookkeepingToBigint } from '../../events/consumer/bookkeeping.js';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
 
 export const orderReadModelMigrations: Record<string, Migration> = {
@@ -45,6 +46,13 @@ export const orderReadModelMigrations: Record<string, Migration> = {
     },
     async down(db) {
       await db.schema.dropTable('orders').execute();
+    },
+  },
+  /** Totals and positions as bigint on PostgreSQL; no way down (a narrower column could not hold every value). */
+  '0004-bigint': {
+    async up(db) {
+      await widenBookkeepingToBigint(db);
+      await widenToBigint(db, 'orders', ['total', 'failure_position', 'last_position', 'status_position']);
     },
   },
 };
