@@ -71,6 +71,25 @@ export async function widenBookkeepingToBigint(db: Kysely<any>): Promise<void> {
 }
 
 /**
+ * Indexes the times the pruning selects by (`pruneBookkeeping`), so a prune reads only the rows it deletes; each
+ * service lists it after `bookkeepingMigration`.
+ */
+export const bookkeepingPruningMigration: Migration = {
+  async up(db) {
+    await db.schema
+      .createIndex('processed_events_processed_at')
+      .on('processed_events')
+      .column('processed_at')
+      .execute();
+    await db.schema.createIndex('event_failures_failed_at').on('event_failures').column('failed_at').execute();
+  },
+  async down(db) {
+    await db.schema.dropIndex('event_failures_failed_at').execute();
+    await db.schema.dropIndex('processed_events_processed_at').execute();
+  },
+};
+
+/**
  * Kysely's database type is invariant, so a service's `Kysely<ServiceTables & BookkeepingTables>` is not a
  * `Kysely<BookkeepingTables>`; this narrows it (same connection, same transaction) for the shared helpers.
  */

@@ -1,6 +1,10 @@
 // Schema of the analytics database: the shared bookkeeping, the generation pointer and the analytics tables.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration, widenBookkeepingToBigint } from '../../events/consumer/bookkeeping.js';
+import {
+  bookkeepingMigration,
+  bookkeepingPruningMigration,
+  widenBookkeepingToBigint,
+} from '../../events/consumer/bookkeeping.js';
 import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
 
@@ -66,4 +70,6 @@ export const analyticsMigrations: Record<string, Migration> = {
       await widenToBigint(db, 'analytics_step_durations', ['count', 'total_ms', 'max_ms']);
     },
   },
+  /** Indexes for the inbox pruning. */
+  '0005-inbox-pruning': bookkeepingPruningMigration,
 };

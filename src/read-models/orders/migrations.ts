@@ -1,6 +1,10 @@
 // Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration, widenBookkeepingToBigint } from '../../events/consumer/bookkeeping.js';
+import {
+  bookkeepingMigration,
+  bookkeepingPruningMigration,
+  widenBookkeepingToBigint,
+} from '../../events/consumer/bookkeeping.js';
 import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
 
@@ -55,4 +59,6 @@ export const orderReadModelMigrations: Record<string, Migration> = {
       await widenToBigint(db, 'orders', ['total', 'failure_position', 'last_position', 'status_position']);
     },
   },
+  /** Indexes for the inbox pruning. */
+  '0005-inbox-pruning': bookkeepingPruningMigration,
 };
