@@ -15,7 +15,11 @@ import { parseEnvelope } from '../../../src/events/envelope.js';
 import { analyticsProjection } from '../../../src/read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../../../src/read-models/analytics/store.js';
 import { liveReadModelHandler, readModelBaseDb } from '../../../src/read-models/generation.js';
-import { completedOrderEvents, eventsLogger, newOrderId } from '../nats/fixtures.js';
+import { openOrderReadModel } from '../../../src/read-models/orders/store.js';
+import { openNotificationStore } from '../../../src/read-models/notifications/store.js';
+import { startNotificationsService } from '../../../src/read-models/notifications/subscription.js';
+import { completedOrderEvents, eventsLogger, newOrderId, startEventsServer, testSettings } from '../nats/fixtures.js';
+import { startReadModels } from './support.js';
 import { createTestDatabase } from '../../support/postgres.js';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -141,5 +145,60 @@ describe.each(engines)('the inbox on $engine', ({ fresh }) => {
 
     expect(await pruneBookkeeping(db, new Date(Date.now() - retentionMs))).toEqual({ inbox: 2_500, failures: 0 });
     expect(await inboxIds(db)).toEqual(['evt-new']);
+  });
+});
+
+describe('each subscriber', () => {
+  it('prunes its own inbox from the start, once it is given a retention', async () => {
+    const events = await startEventsServer();
+    cleanups.push(() => events.stop());
+    const settings = { ...testSettings, inboxRetentionMs: retentionMs };
+    const locations = {
+      notifications: { filename: join(dir, `sub-${++files}-notifications.sqlite`) },
+      analytics: { filename: join(dir, `sub-${files}-analytics.sqlite`) },
+      orders: { filename: join(dir, `sub-${files}-orders.sqlite`) },
+    };
+    // Each service's database as a previous run left it: one inbox row long past the retention.
+    const oldRow = (scope: string) => ({
+      scope,
+      event_id: `evt-old-${scope}`,
+      event_name: 'OrderCreated',
+      stream_seq: 1,
+      processed_at: new Date(Date.now() - retentionMs - dayMs).toISOString(),
+    });
+    const notificationsStore = await openNotificationStore(locations.notifications);
+    await bookkeepingDb(notificationsStore.db).insertInto('processed_events').values(oldRow('notifications')).execute();
+    await notificationsStore.close();
+    const analyticsStore = await openAnalyticsReadModel(locations.analytics);
+    await bookkeepingDb(readModelBaseDb(analyticsStore.db))
+      .insertInto('processed_events')
+      .values(oldRow('model'))
+      .execute();
+    await analyticsStore.close();
+    const ordersStore = await openOrderReadModel(locations.orders);
+    await bookkeepingDb(readModelBaseDb(ordersStore.db))
+      .insertInto('processed_events')
+      .values(oldRow('model'))
+      .execute();
+    await ordersStore.close();
+
+    const notifications = await startNotificationsService({
+      nc: events.nc,
+      location: locations.notifications,
+      settings,
+      logger: eventsLogger,
+    });
+    cleanups.push(() => notifications.stop());
+    const models = await startReadModels({ nc: events.nc, locations, settings, logger: eventsLogger });
+    cleanups.push(() => models.stop());
+
+    const dbs = [
+      bookkeepingDb(notifications.store.db),
+      bookkeepingDb(readModelBaseDb(models.analytics.db)),
+      bookkeepingDb(readModelBaseDb(models.orders.db)),
+    ];
+    for (const db of dbs) {
+      await waitFor(async () => (await inboxIds(db)).length === 0, { what: 'the old row pruned at start' });
+    }
   });
 });
