@@ -1,4 +1,5 @@
 // The one place that reads the environment: one zod schema, parsed once, failing fast with a message naming each bad variable.
+import ms from 'ms';
 import type { StringValue } from 'ms';
 import { z } from 'zod';
 
@@ -132,6 +133,14 @@ export const envSchema = z.object({
       'JetStream’s de-duplication window: how late a relay may publish an event again and still have the copy ' +
       'dropped; the outbox relays prune sent rows once they are older than this (docs/events.md).',
     roles: ['every role'],
+  }),
+  INBOX_RETENTION: duration.default('31d').meta({
+    description:
+      'How long a subscriber keeps an event’s inbox row (and a failure-log row no delivery has updated), after ' +
+      'which each instance prunes it: a copy of the event arriving later is applied again. At least ' +
+      '`EVENTS_DUPLICATE_WINDOW`, the horizon of the copies JetStream itself does not drop; the default outlasts ' +
+      '`EVENTS_MAX_AGE` plus that window, after which no copy can arrive.',
+    roles: subscribers,
   }),
   EVENTS_PUBLISH_TIMEOUT: duration.default('5s').meta({
     description:
@@ -451,7 +460,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`invalid configuration: ${problems}`);
   }
+  const problems = crossFieldProblems(result.data);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   return result.data;
+}
+
+/** Settings valid alone but not together; each message names both. */
+function crossFieldProblems(config: Config): string[] {
+  const problems: string[] = [];
+  // A copy published within the duplicate window is dropped by the stream; a later one only by the inbox.
+  if (ms(config.INBOX_RETENTION) < ms(config.EVENTS_DUPLICATE_WINDOW)) {
+    problems.push(
+      `INBOX_RETENTION: ${config.INBOX_RETENTION} is shorter than EVENTS_DUPLICATE_WINDOW ` +
+        `(${config.EVENTS_DUPLICATE_WINDOW}); the inbox must remember an event at least as long as the stream drops its copies`,
+    );
+  }
+  return problems;
 }
 
 /** host and port of a `host:port` address such as TEMPORAL_ADDRESS. */

@@ -26,6 +26,19 @@ export function assertSchemaName(schema: string): string {
 }
 
 /**
+ * pg hands int8 (the bigint columns, `count(*)`) back as text by default, so the stores' numbers would turn into
+ * strings on PostgreSQL alone. Every int8 here is a counter, a sum of cents or milliseconds, or a stream position,
+ * far below 2^53, which a JavaScript number holds exactly; so int8 text is parsed as a number, every other type as
+ * pg does.
+ */
+const int8AsNumber: pg.CustomTypesConfig = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): ((value: string) => unknown) =>
+    oid === (pg.types.builtins.INT8 as number) && format !== 'binary'
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+};
+
+/**
  * Opens a pool lazily (no connection is made until the first query) as a typed Kysely instance. `destroy()` ends
  * the pool. The search path is set when each connection is created, before Kysely hands it to any query.
  */
@@ -35,6 +48,7 @@ export function openPostgresDatabase<DB>(options: PostgresOptions): Kysely<DB> {
     connectionString: options.url,
     max: options.maxConnections ?? 10,
     application_name: `order-saga:${schema}`,
+    types: int8AsNumber,
   });
   // pg reports an idle connection that the server closed (a restart, a failover) on the pool; the pool has already
   // dropped it and the next query opens a new one, so there is nothing to do but not crash on the unhandled event.

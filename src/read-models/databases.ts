@@ -1,6 +1,6 @@
 // Where the read models keep their data, and how a store opens it: on either engine, written or only read.
 import { NoResultError } from 'kysely';
-import type { Kysely, Migration } from 'kysely';
+import type { Kysely, Migration, TransactionBuilder } from 'kysely';
 import type { Config } from '../config/env.js';
 import { openDatabase, resolveLocation, serviceDatabase } from '../db/database.js';
 import type { DatabaseLocation } from '../db/database.js';
@@ -57,6 +57,15 @@ export async function openReadModelDatabase<DB>(
     throw error;
   }
   return { db, writable };
+}
+
+/**
+ * A transaction for a consistent read of several queries (a page and the pointer it is read from): a snapshot that
+ * takes no write lock. On SQLite it begins DEFERRED, so under WAL it never waits for a writer; on PostgreSQL it is a
+ * READ ONLY transaction, which a reader role that may only select can run.
+ */
+export function readSnapshot<DB>(db: Kysely<DB>): TransactionBuilder<DB> {
+  return db.transaction().setAccessMode('read only');
 }
 
 /**

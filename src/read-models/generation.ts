@@ -1,6 +1,7 @@
 // A rebuildable read model: its live-generation pointer, its contract, and applying each event exactly once to the
 // live generation (inbox claim and projection in one transaction), which is what its live subscriber does.
 import type { Kysely, Migration, Transaction } from 'kysely';
+import { engineOf } from '../db/database.js';
 import type { DatabaseLocation } from '../db/database.js';
 import type { ParsedEvent } from '../events/envelope.js';
 import { bookkeepingDb } from '../events/consumer/bookkeeping.js';
@@ -85,8 +86,10 @@ export async function reserveGeneration(db: Kysely<ReadModelBaseTables>, model: 
 }
 
 /**
- * Writes to the pointer row first thing in the switch transaction: that takes SQLite's write lock, so the live
- * subscriber waits until the switch commits and then writes to the new generation.
+ * Writes to the pointer row first thing in the switch transaction. On PostgreSQL the update waits for the live
+ * writers holding the row (`lockLiveGeneration`) and makes the next ones wait until the switch commits; on SQLite
+ * the switch transaction holds the file's write lock from its start. Either way the live subscriber writes to the
+ * new generation once the switch has committed, and never to the old one while it runs.
  */
 export async function lockGenerations(trx: Kysely<ReadModelBaseTables>, model: string): Promise<void> {
   await trx
@@ -201,37 +204,39 @@ export function oneAtATime(): Exclusive {
   };
 }
 
-/** Thrown inside the transaction to roll it back when a rebuild switched generations under it. */
-class GenerationMovedError extends Error {
-  override readonly name = 'GenerationMovedError';
-  readonly code = 'GenerationMoved';
+/**
+ * The live generation, read inside a writer's transaction so that it stays live until that transaction commits. On
+ * PostgreSQL the read takes a share lock on the pointer row (`FOR SHARE`): a rebuild's switch, which updates the row,
+ * waits for every writer holding it, and a writer that comes during the switch waits for the switch to commit and
+ * then reads the new generation (a plain read under read committed would see the old one and write to a generation
+ * about to be dropped). On SQLite the transaction began IMMEDIATE (src/db/sqlite-immediate.ts) and holds the file's
+ * write lock, so nothing can switch before it commits.
+ */
+export async function lockLiveGeneration(trx: Kysely<ReadModelBaseTables>, model: string): Promise<number> {
+  const row = await trx
+    .selectFrom('read_model_generations')
+    .select('live')
+    .where('model', '=', model)
+    .$if(engineOf(trx) === 'postgres', (q) => q.forShare())
+    .executeTakeFirstOrThrow();
+  return row.live;
 }
 
 /**
- * The live subscriber's handler: writes whichever generation is live. The generation is read before the
- * transaction and checked again inside it, after the inbox claim has taken the write lock: if a rebuild switched in
- * between, the transaction is rolled back and redone against the new generation, so no event is applied to a
- * generation that is no longer live. With `exclusive`, the work takes its turn (see `ReadModelServiceOptions`).
+ * The live subscriber's handler: writes whichever generation is live, read first thing in the transaction that
+ * claims and applies the event (`lockLiveGeneration`), so no event is applied to a generation a rebuild has just
+ * replaced. With `exclusive`, the work takes its turn (see `ReadModelServiceOptions`).
  */
 export function liveReadModelHandler(
   db: Kysely<ReadModelBaseTables>,
   model: ReadModel,
   exclusive: Exclusive = (work) => work(),
 ): EventHandler {
-  const applyLive = async (event: ParsedEvent, meta: EventMeta) => {
-    for (let attempt = 1; ; attempt++) {
-      const generation = await liveGeneration(db, model.name);
-      try {
-        await db.transaction().execute(async (trx) => {
-          await applyToGeneration(trx, model, generation, event, meta);
-          if ((await liveGeneration(trx, model.name)) !== generation) throw new GenerationMovedError();
-        });
-        return;
-      } catch (error) {
-        if (!(error instanceof GenerationMovedError) || attempt >= 3) throw error;
-      }
-    }
-  };
+  const applyLive = (event: ParsedEvent, meta: EventMeta) =>
+    db.transaction().execute(async (trx) => {
+      const generation = await lockLiveGeneration(trx, model.name);
+      await applyToGeneration(trx, model, generation, event, meta);
+    });
   return {
     consumer: model.consumer,
     filterSubjects: model.filterSubjects,

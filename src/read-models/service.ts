@@ -7,6 +7,7 @@ import { startSubscription } from '../events/consumer/durable-subscription.js';
 import type { Subscription } from '../events/consumer/durable-subscription.js';
 import { KyselyFailureLog } from '../events/consumer/failure-log.js';
 import type { FailureLog } from '../events/consumer/failure-log.js';
+import { pruneBookkeeping } from '../events/consumer/inbox-pruning.js';
 import type { EventSettings } from '../events/nats/settings.js';
 import type { Logger } from '../logger.js';
 import { liveReadModelHandler } from './generation.js';
@@ -74,6 +75,7 @@ export function startLiveReadModel<Store extends { close(): Promise<void> }>(
       settings,
       failures: exclusive ? exclusiveFailureLog(failures, exclusive) : failures,
       logger,
+      prune: (olderThan) => (exclusive ?? ((work) => work()))(() => pruneBookkeeping(bookkeepingDb(db), olderThan)),
     }),
   );
 }

@@ -1,5 +1,6 @@
 // The subscriber bookkeeping every consuming service keeps in its own database: the inbox and the failure log.
 import type { Kysely, Migration, Transaction } from 'kysely';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 
 /**
  * The inbox: one row per event a scope has taken effect for. `scope` is the consumer name (plus the
@@ -55,6 +56,36 @@ export const bookkeepingMigration: Migration = {
   async down(db) {
     await db.schema.dropTable('event_failures').execute();
     await db.schema.dropTable('processed_events').execute();
+  },
+};
+
+/**
+ * The stream positions of both tables as bigint on PostgreSQL (a stream's sequence passes 2^31 long before its
+ * uint64 limit); each service calls it from a migration of its own, listed after `bookkeepingMigration`.
+ */
+// Kysely hands migrations a database without a schema type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function widenBookkeepingToBigint(db: Kysely<any>): Promise<void> {
+  await widenToBigint(db, 'processed_events', ['stream_seq']);
+  await widenToBigint(db, 'event_failures', ['stream_seq']);
+}
+
+/**
+ * Indexes the times the pruning selects by (`pruneBookkeeping`), so a prune reads only the rows it deletes; each
+ * service lists it after `bookkeepingMigration`.
+ */
+export const bookkeepingPruningMigration: Migration = {
+  async up(db) {
+    await db.schema
+      .createIndex('processed_events_processed_at')
+      .on('processed_events')
+      .column('processed_at')
+      .execute();
+    await db.schema.createIndex('event_failures_failed_at').on('event_failures').column('failed_at').execute();
+  },
+  async down(db) {
+    await db.schema.dropIndex('event_failures_failed_at').execute();
+    await db.schema.dropIndex('processed_events_processed_at').execute();
   },
 };
 

@@ -6,6 +6,8 @@ import type { EventSettings } from '../nats/settings.js';
 import { ensureSubscriberConsumers } from '../nats/topology.js';
 import { startDeadLetterForwarder } from './dead-letter-forwarder.js';
 import type { FailureLog } from './failure-log.js';
+import { startInboxPruner } from './inbox-pruning.js';
+import type { PrunedRows } from './inbox-pruning.js';
 import { startSubscriber } from './subscriber.js';
 import type { EventHandler, SubscriberStats } from './subscriber.js';
 
@@ -15,6 +17,11 @@ export interface SubscriptionOptions {
   settings: EventSettings;
   failures: FailureLog;
   logger: Logger;
+  /**
+   * Deletes the service's inbox and failure-log rows older than a time (`pruneBookkeeping`); with
+   * `settings.inboxRetentionMs` it runs at start and periodically, so the inbox stays bounded.
+   */
+  prune?: (olderThan: Date) => Promise<PrunedRows>;
 }
 
 export interface Subscription {
@@ -35,13 +42,17 @@ export async function startSubscription(options: SubscriptionOptions): Promise<S
   await ensureSubscriberConsumers(await jetstreamManager(nc), handler.consumer, handler.filterSubjects, settings);
   const subscriber = await startSubscriber(options);
   const forwarder = await startDeadLetterForwarder({ ...options, consumer: handler.consumer });
+  const { prune } = options;
+  const retentionMs = settings.inboxRetentionMs;
+  const pruner =
+    prune && retentionMs !== undefined ? startInboxPruner({ prune, retentionMs, logger: options.logger }) : undefined;
   options.logger.info({ consumer: handler.consumer, subjects: handler.filterSubjects }, 'subscribed');
   return {
     consumer: handler.consumer,
     stats: subscriber.stats,
     forwarded: forwarder.forwarded,
     async stop() {
-      await Promise.all([subscriber.stop(), forwarder.stop()]);
+      await Promise.all([subscriber.stop(), forwarder.stop(), pruner?.stop()]);
     },
   };
 }

@@ -4,10 +4,10 @@ import type { ParsedEvent } from '../envelope.js';
 import type { BookkeepingTables } from './bookkeeping.js';
 
 /**
- * Inserts the inbox row for `event` under `scope` and reports whether this call inserted it. Run it FIRST in
- * the transaction that applies the event's effect: it makes the transaction a writer from its first statement,
- * so SQLite makes competing processes wait for the lock (busy timeout) instead of failing on a stale read,
- * and when it returns false the caller skips the effect: the event was handled before.
+ * Inserts the inbox row for `event` under `scope` and reports whether this call inserted it. Run it in the
+ * transaction that applies the event's effect, before the effect: when it returns false the caller skips the effect,
+ * the event was handled before. A competing instance claiming the same event at the same time waits for this
+ * transaction (the primary key) and then finds the row.
  */
 export async function claimEvent(
   trx: Kysely<BookkeepingTables>,

@@ -27,6 +27,11 @@ export interface EventSettings {
   /** The nak delay before delivery n+1 is `retryBackoffMs[n-1]` (the last entry repeats). */
   retryBackoffMs: number[];
   fetchBatch: number;
+  /**
+   * How long a subscriber keeps inbox rows (and untouched failure-log rows) before pruning them; absent, nothing is
+   * pruned (tests that build their own settings and do not look at pruning).
+   */
+  inboxRetentionMs?: number;
 }
 
 /** The settings the environment asks for. */
@@ -40,6 +45,7 @@ export function eventSettingsFromConfig(config: Config): EventSettings {
     maxDeliver: config.EVENTS_MAX_DELIVER,
     retryBackoffMs: config.EVENTS_RETRY_BACKOFF.map(durationToMs),
     fetchBatch: config.EVENTS_FETCH_BATCH,
+    inboxRetentionMs: durationToMs(config.INBOX_RETENTION),
   };
 }
 

@@ -1,8 +1,12 @@
 // Schema of the analytics database: the shared bookkeeping, the generation pointer and the analytics tables.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import {
+  bookkeepingMigration,
+  bookkeepingPruningMigration,
+  widenBookkeepingToBigint,
+} from '../../events/consumer/bookkeeping.js';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
-import { positionsToBigint } from '../position-columns.js';
 
 export const analyticsMigrations: Record<string, Migration> = {
   '0001-bookkeeping': bookkeepingMigration,
@@ -54,6 +58,18 @@ export const analyticsMigrations: Record<string, Migration> = {
       }
     },
   },
-  /** Positions are the order's sequence above 2^48 (src/events/order-sequence.ts): beyond PostgreSQL's integer. */
-  '0004-order-positions-bigint': positionsToBigint('analytics_orders', ['status_position']),
+  /**
+   * Counters (sums of cents), step durations (sums of milliseconds: 25 orders of a day each pass 2^31) and positions
+   * as bigint on PostgreSQL; no way down (a narrower column could not hold every value).
+   */
+  '0004-bigint': {
+    async up(db) {
+      await widenBookkeepingToBigint(db);
+      await widenToBigint(db, 'analytics_orders', ['status_position']);
+      await widenToBigint(db, 'analytics_counters', ['value']);
+      await widenToBigint(db, 'analytics_step_durations', ['count', 'total_ms', 'max_ms']);
+    },
+  },
+  /** Indexes for the inbox pruning. */
+  '0005-inbox-pruning': bookkeepingPruningMigration,
 };

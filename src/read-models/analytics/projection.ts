@@ -34,43 +34,57 @@ async function addToCounter(
     .execute();
 }
 
+/**
+ * The order's own row, written first: the upsert takes the row's lock (PostgreSQL; on SQLite the transaction holds
+ * the file's write lock), so whatever the rest of the transaction reads of this order, another transaction of the
+ * same order committed it before, or will read it after this one commits. Handing back a `LockedOrder` is what lets
+ * `recordStepTimes` rely on that.
+ */
+async function lockOrder(
+  db: Kysely<AnalyticsTables>,
+  generation: number,
+  orderId: string,
+  status: string | undefined,
+  position: number,
+): Promise<LockedOrder> {
+  await db
+    .insertInto('analytics_orders')
+    .values({ generation, order_id: orderId, status: status ?? null, status_position: status ? position : 0 })
+    .onConflict((oc) =>
+      oc.columns(['generation', 'order_id']).doUpdateSet((eb) => ({
+        status: eb
+          .case()
+          .when(eb.ref('excluded.status_position'), '>', eb.ref('analytics_orders.status_position'))
+          .then(eb.ref('excluded.status'))
+          .else(eb.ref('analytics_orders.status'))
+          .end(),
+        // A CASE rather than SQLite's two-argument max(), which PostgreSQL spells greatest().
+        status_position: eb
+          .case()
+          .when(eb.ref('excluded.status_position'), '>', eb.ref('analytics_orders.status_position'))
+          .then(eb.ref('excluded.status_position'))
+          .else(eb.ref('analytics_orders.status_position'))
+          .end(),
+      })),
+    )
+    .execute();
+  return { generation, orderId } as LockedOrder;
+}
+
+declare const locked: unique symbol;
+/** An order whose analytics row this transaction has written, and so holds locked until it commits. */
+type LockedOrder = { readonly generation: number; readonly orderId: string } & { readonly [locked]: true };
+
 /** Every number here is a sum, a max or "latest by the order's sequence", so any delivery order gives the same result. */
 export const analyticsProjection = defineReadModel<AnalyticsTables>({
   name: 'analytics',
   consumer: ANALYTICS_CONSUMER,
 
   async apply(db, generation, event, meta) {
-    const orderId = event.envelope.data.orderId;
+    // The event's place in the order's saga, never its place in the stream (see orderPosition).
+    const position = orderPosition(event, meta.position);
+    const order = await lockOrder(db, generation, event.envelope.data.orderId, statusOfEvent(event), position);
     await addToCounter(db, generation, 'events', event.name, 1);
-
-    const status = statusOfEvent(event);
-    await db
-      .insertInto('analytics_orders')
-      .values({
-        generation,
-        order_id: orderId,
-        status: status ?? null,
-        // The event's place in the order's saga, never its place in the stream (see orderPosition).
-        status_position: status ? orderPosition(event, meta.position) : 0,
-      })
-      .onConflict((oc) =>
-        oc.columns(['generation', 'order_id']).doUpdateSet((eb) => ({
-          status: eb
-            .case()
-            .when(eb.ref('excluded.status_position'), '>', eb.ref('analytics_orders.status_position'))
-            .then(eb.ref('excluded.status'))
-            .else(eb.ref('analytics_orders.status'))
-            .end(),
-          // A CASE rather than SQLite's two-argument max(), which PostgreSQL spells greatest().
-          status_position: eb
-            .case()
-            .when(eb.ref('excluded.status_position'), '>', eb.ref('analytics_orders.status_position'))
-            .then(eb.ref('excluded.status_position'))
-            .else(eb.ref('analytics_orders.status_position'))
-            .end(),
-        })),
-      )
-      .execute();
 
     if (event.name === 'PaymentProcessed' || event.name === 'PaymentRefunded') {
       const { amount, currency } = event.envelope.data.amount;
@@ -82,7 +96,7 @@ export const analyticsProjection = defineReadModel<AnalyticsTables>({
       await addToCounter(db, generation, 'failures', `${event.name}:${data.reason.code}`, 1);
     }
     if (compensationEvents.has(event.name)) await addToCounter(db, generation, 'compensations', event.name, 1);
-    if (timedEvents.has(event.name)) await recordStepTimes(db, generation, orderId, event.name, eventTime(event));
+    if (timedEvents.has(event.name)) await recordStepTimes(db, order, event.name, eventTime(event));
   },
 
   async dropGeneration(db, generation) {
@@ -93,14 +107,14 @@ export const analyticsProjection = defineReadModel<AnalyticsTables>({
   },
 });
 
-/** Stores the event's time; whichever endpoint of a step arrives second adds the step's duration. */
-async function recordStepTimes(
-  db: Kysely<AnalyticsTables>,
-  generation: number,
-  orderId: string,
-  name: string,
-  at: string,
-) {
+/**
+ * Stores the event's time; whichever endpoint of a step arrives second adds the step's duration. Atomic per order
+ * because the caller holds the order's lock (`LockedOrder`): of two endpoints handled at once, the second to take
+ * the lock reads the first's time, so the step is added once, never by neither (both reading before either
+ * committed) nor by both.
+ */
+async function recordStepTimes(db: Kysely<AnalyticsTables>, order: LockedOrder, name: string, at: string) {
+  const { generation, orderId } = order;
   const inserted = await db
     .insertInto('analytics_event_times')
     .values({ generation, order_id: orderId, event_name: name, at })

@@ -1,6 +1,6 @@
 // The analytics database and its one query, the summary the API shows.
 import type { Kysely } from 'kysely';
-import { emptyUntilCreated } from '../databases.js';
+import { emptyUntilCreated, readSnapshot } from '../databases.js';
 import { generationScope, liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { analyticsMigrations } from './migrations.js';
 import { analyticsProjection } from './projection.js';
@@ -35,7 +35,7 @@ export class AnalyticsStore {
   }
 
   private read(): Promise<AnalyticsFigures> {
-    return this.db.transaction().execute(async (trx) => {
+    return readSnapshot(this.db).execute(async (trx) => {
       const generation = await liveGeneration(readModelBaseDb(trx), analyticsProjection.name);
       const counters = await trx
         .selectFrom('analytics_counters')

@@ -1,6 +1,10 @@
 // Schema of the notifications database.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
+import {
+  bookkeepingMigration,
+  bookkeepingPruningMigration,
+  widenBookkeepingToBigint,
+} from '../../events/consumer/bookkeeping.js';
 
 export const notificationMigrations: Record<string, Migration> = {
   '0001-bookkeeping': bookkeepingMigration,
@@ -33,4 +37,8 @@ export const notificationMigrations: Record<string, Migration> = {
       await db.schema.dropTable('notifications').execute();
     },
   },
+  /** The inbox's stream positions as bigint on PostgreSQL; no way down. */
+  '0003-bigint': { up: widenBookkeepingToBigint },
+  /** Indexes for the inbox pruning. */
+  '0004-inbox-pruning': bookkeepingPruningMigration,
 };

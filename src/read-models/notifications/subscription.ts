@@ -2,6 +2,7 @@
 import { bookkeepingDb } from '../../events/consumer/bookkeeping.js';
 import { startSubscription } from '../../events/consumer/durable-subscription.js';
 import { KyselyFailureLog } from '../../events/consumer/failure-log.js';
+import { pruneBookkeeping } from '../../events/consumer/inbox-pruning.js';
 import { startReadModelService } from '../service.js';
 import type { ReadModelService, ReadModelServiceOptions } from '../service.js';
 import { storeAndLogChannel } from './channel.js';
@@ -19,7 +20,7 @@ export interface NotificationsOptions extends ReadModelServiceOptions {
 export async function startNotificationsService(
   options: NotificationsOptions,
 ): Promise<ReadModelService<NotificationStore>> {
-  const { nc, settings, logger } = options;
+  const { nc, settings, logger, exclusive = (work) => work() } = options;
   const store = await openNotificationStore(options.location);
   return startReadModelService(store, () =>
     startSubscription({
@@ -28,6 +29,7 @@ export async function startNotificationsService(
       settings,
       failures: new KyselyFailureLog(bookkeepingDb(store.db)),
       logger,
+      prune: (olderThan) => exclusive(() => pruneBookkeeping(bookkeepingDb(store.db), olderThan)),
     }),
   );
 }

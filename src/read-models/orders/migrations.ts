@@ -1,7 +1,11 @@
 // Schema of the order read model's database: the shared bookkeeping, the generation pointer, the orders table.
 import type { Migration } from 'kysely';
-import { bookkeepingMigration } from '../../events/consumer/bookkeeping.js';
-import { positionsToBigint } from '../position-columns.js';
+import {
+  bookkeepingMigration,
+  bookkeepingPruningMigration,
+  widenBookkeepingToBigint,
+} from '../../events/consumer/bookkeeping.js';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { generationsMigration } from '../generation.js';
 
 export const orderReadModelMigrations: Record<string, Migration> = {
@@ -48,6 +52,13 @@ export const orderReadModelMigrations: Record<string, Migration> = {
       await db.schema.dropTable('orders').execute();
     },
   },
-  /** Positions are the order's sequence above 2^48 (src/events/order-sequence.ts): beyond PostgreSQL's integer. */
-  '0004-order-positions-bigint': positionsToBigint('orders', ['failure_position', 'last_position', 'status_position']),
+  /** Totals and positions as bigint on PostgreSQL; no way down (a narrower column could not hold every value). */
+  '0004-bigint': {
+    async up(db) {
+      await widenBookkeepingToBigint(db);
+      await widenToBigint(db, 'orders', ['total', 'failure_position', 'last_position', 'status_position']);
+    },
+  },
+  /** Indexes for the inbox pruning. */
+  '0005-inbox-pruning': bookkeepingPruningMigration,
 };

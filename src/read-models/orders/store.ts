@@ -1,7 +1,7 @@
 // The order read model's database and its queries: the list (filters, newest first, cursor) and one order.
 import type { Kysely, Selectable } from 'kysely';
 import type { PricedLine } from '../../shared/order.js';
-import { emptyUntilCreated } from '../databases.js';
+import { emptyUntilCreated, readSnapshot } from '../databases.js';
 import { liveGeneration, readModelBaseDb, rebuildableStoreOpener } from '../generation.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { orderReadModelMigrations } from './migrations.js';
@@ -52,7 +52,7 @@ export class OrderReadModelStore {
     const limit = Math.max(1, Math.min(query.limit, 500));
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     const rows = await emptyUntilCreated(
-      this.db.transaction().execute(async (trx) => {
+      readSnapshot(this.db).execute(async (trx) => {
         const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         let q = trx.selectFrom('orders').selectAll().where('generation', '=', generation);
         if (query.status !== undefined) q = q.where('status', '=', query.status);
@@ -80,7 +80,7 @@ export class OrderReadModelStore {
 
   async getOrder(orderId: string): Promise<StoredOrder | undefined> {
     const row = await emptyUntilCreated(
-      this.db.transaction().execute(async (trx) => {
+      readSnapshot(this.db).execute(async (trx) => {
         const generation = await liveGeneration(readModelBaseDb(trx), orderProjection.name);
         return trx
           .selectFrom('orders')

@@ -171,6 +171,26 @@ export function failedOrderEvents(
   ];
 }
 
+/**
+ * An order cancelled after its payment: refunded, then cancelled, the two events a few milliseconds apart, as the
+ * saga publishes them (the refund's event, then the order's).
+ */
+export function cancelledOrderEvents(
+  orderId: string,
+  customerId: string,
+  start = new Date('2026-01-01T12:00:00Z'),
+): EventEnvelope[] {
+  const at = (ms: number) => new Date(start.getTime() + ms);
+  const total = { amount: 4_999, currency: 'EUR' };
+  const reason = { code: 'CANCELLED', message: 'cancelled by the customer' };
+  return [
+    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total }, at(0)),
+    envelopeOf('PaymentProcessed', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(1_500)),
+    envelopeOf('PaymentRefunded', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(4_000)),
+    envelopeOf('OrderCancelled', { orderId, customerId, status: 'CANCELLED', total, reason }, at(4_003)),
+  ];
+}
+
 /** The number of messages in the event log. */
 export async function streamMessages(nc: NatsConnection, stream = ORDERS_STREAM): Promise<number> {
   return (await (await jetstreamManager(nc)).streams.info(stream)).state.messages;

@@ -14,7 +14,17 @@ describe('event settings', () => {
       maxDeliver: 5,
       retryBackoffMs: [1_000, 10_000, 60_000, 300_000],
       fetchBatch: 10,
+      inboxRetentionMs: 31 * 86_400_000,
     });
+  });
+
+  it('refuses an inbox retention shorter than the duplicate window, naming both', () => {
+    expect(eventSettingsFromConfig(loadConfig({ INBOX_RETENTION: '1h' })).inboxRetentionMs).toBe(3_600_000);
+    expect(() => loadConfig({ INBOX_RETENTION: '30m' })).toThrow(
+      /INBOX_RETENTION: 30m is shorter than EVENTS_DUPLICATE_WINDOW \(1h\)/,
+    );
+    expect(() => loadConfig({ INBOX_RETENTION: '2d', EVENTS_DUPLICATE_WINDOW: '3d' })).toThrow(/INBOX_RETENTION/);
+    expect(loadConfig({ INBOX_RETENTION: '3d', EVENTS_DUPLICATE_WINDOW: '3d' }).INBOX_RETENTION).toBe('3d');
   });
 
   it('reads the variables, and refuses bad ones by name', () => {
