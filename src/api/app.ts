@@ -1,13 +1,14 @@
 // Builds the order HTTP API (routes, validation, errors, OpenAPI document) without listening, so tests call app.request().
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
-import { ApiError, errorHandler, notFoundHandler, validationHook } from './errors.js';
+import { errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { drainUnreadBody } from './middleware/drain-unread-body.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
@@ -44,8 +45,18 @@ const documentInfo = {
 };
 
 /**
- * The whole API as a Hono app. Middleware order matters: the request ID comes first so that every answer,
- * errors from later middleware included, carries it; the body limit runs before any route reads the body.
+ * How much of a refused body is read off the connection to keep it alive: a body a little over the limit (a
+ * client's mistake) costs little to read; a huge one closes the connection instead.
+ */
+function unreadBodyDrain(bodyLimitBytes: number) {
+  return { maxBytes: Math.max(1_048_576, 16 * bodyLimitBytes), maxMs: 1_000 };
+}
+
+/**
+ * The whole API as a Hono app. Middleware order matters: draining an unread body wraps everything, so that an
+ * answer sent before the body was read (413, 415, 401...) leaves the connection usable; the request ID comes
+ * next so that every answer, errors from later middleware included, carries it; the body limit runs before any
+ * route reads the body.
  * Incoming `X-Request-Id` values are kept when they are short and plain (letters, digits, `_-=`, at most
  * 128), so a caller's trace ID flows through; anything else is replaced by a fresh UUID.
  */
@@ -59,18 +70,12 @@ export function createApp(deps: AppDeps) {
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(drainUnreadBody(unreadBodyDrain(deps.config.API_BODY_LIMIT)));
   app.use(requestId({ limitLength: 128 }));
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.API_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.API_BODY_LIMIT} bytes`);
-      },
-    }),
-  );
+  app.use(bodyLimit(deps.config.API_BODY_LIMIT));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 
