@@ -64,7 +64,13 @@ export function createApp(deps: AppDeps) {
   const workflows = new OrderWorkflows({
     client: deps.temporal,
     taskQueue: deps.taskQueue,
-    settings: { approvalThreshold: deps.config.APPROVAL_THRESHOLD, approvalTimeout: deps.config.APPROVAL_TIMEOUT },
+    settings: {
+      approvalThreshold: deps.config.APPROVAL_THRESHOLD,
+      approvalTimeout: deps.config.APPROVAL_TIMEOUT,
+      // Only when set: a run without them keeps the workflow's defaults.
+      ...(deps.config.STEP_DEADLINE === undefined ? {} : { stepDeadline: deps.config.STEP_DEADLINE }),
+      ...(deps.config.STEP_ATTEMPT_TIMEOUT === undefined ? {} : { attemptTimeout: deps.config.STEP_ATTEMPT_TIMEOUT }),
+    },
     updateTimeoutMs: deps.config.API_UPDATE_TIMEOUT_MS,
     queryTimeoutMs: deps.config.API_QUERY_TIMEOUT_MS,
   });

@@ -20,6 +20,8 @@ export interface AppDeps {
     | 'TEMPORAL_UI_URL'
     | 'APPROVAL_THRESHOLD'
     | 'APPROVAL_TIMEOUT'
+    | 'STEP_DEADLINE'
+    | 'STEP_ATTEMPT_TIMEOUT'
     | 'API_BODY_LIMIT'
     | 'API_UPDATE_TIMEOUT_MS'
     | 'API_QUERY_TIMEOUT_MS'

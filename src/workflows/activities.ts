@@ -47,22 +47,42 @@ function mustHappen(taskQueue: TaskQueue): ActivityOptions {
   };
 }
 
-const { priceOrder, reserveInventory } = proxyActivities<InventoryActivities>(
-  forward(TaskQueues.inventory, '10s', '2m'),
-);
-const { chargePayment } = proxyActivities<PaymentActivities>(forward(TaskQueues.payments, '30s', '5m'));
-const { createShipment } = proxyActivities<ShippingActivities>(forward(TaskQueues.shipping, '30s', '5m'));
+/**
+ * Deadlines a run may take from its input (`OrderSagaSettings`) instead of the defaults below; a run whose input
+ * has none (every run started before they existed) gets exactly the defaults, so its history replays unchanged.
+ */
+export interface StepDeadlines {
+  /** Every forward step's `scheduleToCloseTimeout` (all its attempts together). */
+  stepDeadline?: Duration;
+  /** Every step's and compensation's `startToCloseTimeout` (one attempt). */
+  attemptTimeout?: Duration;
+}
 
-const { releaseInventory, commitReservation } = proxyActivities<InventoryActivities>(mustHappen(TaskQueues.inventory));
-const { refundPayment } = proxyActivities<PaymentActivities>(mustHappen(TaskQueues.payments));
-const { cancelShipment } = proxyActivities<ShippingActivities>(mustHappen(TaskQueues.shipping));
-const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQueues.orders));
+/** The saga's activities with this run's deadlines. */
+export function sagaActivities({ stepDeadline, attemptTimeout }: StepDeadlines = {}) {
+  const step = (taskQueue: TaskQueue, startToClose: Duration, scheduleToClose: Duration) =>
+    forward(taskQueue, attemptTimeout ?? startToClose, stepDeadline ?? scheduleToClose);
+  const undo = (taskQueue: TaskQueue): ActivityOptions => ({
+    ...mustHappen(taskQueue),
+    ...(attemptTimeout === undefined ? {} : { startToCloseTimeout: attemptTimeout }),
+  });
+  const { priceOrder, reserveInventory } = proxyActivities<InventoryActivities>(
+    step(TaskQueues.inventory, '10s', '2m'),
+  );
+  const { chargePayment } = proxyActivities<PaymentActivities>(step(TaskQueues.payments, '30s', '5m'));
+  const { createShipment } = proxyActivities<ShippingActivities>(step(TaskQueues.shipping, '30s', '5m'));
+  const { releaseInventory, commitReservation } = proxyActivities<InventoryActivities>(undo(TaskQueues.inventory));
+  const { refundPayment } = proxyActivities<PaymentActivities>(undo(TaskQueues.payments));
+  const { cancelShipment } = proxyActivities<ShippingActivities>(undo(TaskQueues.shipping));
+  return {
+    /** The saga's forward steps: each has a deadline, and a failure starts compensation. */
+    steps: { priceOrder, chargePayment, reserveInventory, createShipment },
+    /** Undo actions: a failure that survives the retries means an operator is needed. */
+    compensations: { refundPayment, releaseInventory, cancelShipment },
+    /** After shipping there is no way back, so committing the reservation is retried like a compensation. */
+    commitReservation,
+  };
+}
 
-/** The saga's forward steps: each has a deadline, and a failure starts compensation. */
-export const steps = { priceOrder, chargePayment, reserveInventory, createShipment };
-
-/** Undo actions: a failure that survives the retries means an operator is needed. */
-export const compensations = { refundPayment, releaseInventory, cancelShipment };
-
-/** After shipping there is no way back, so committing the reservation is retried like a compensation. */
-export { commitReservation, publishOrderEvent };
+/** Order-level events, published whatever the run's deadlines. */
+export const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQueues.orders));

@@ -1,7 +1,7 @@
 // The orderSaga workflow: one durable run per order, taking payment, stock and shipment in turn and undoing them on failure.
 import { CancellationScope, allHandlersFinished, condition } from '@temporalio/workflow';
 import type { OrderState } from '../shared/order-state.js';
-import { commitReservation, compensations, steps } from './activities.js';
+import { sagaActivities } from './activities.js';
 import type { FailureSummary } from './failures.js';
 import { installHandlers } from './handlers.js';
 import { publishEvent } from './order-events.js';
@@ -20,6 +20,7 @@ import { stepRunner } from './step-runner.js';
  * Returns the final `OrderState`; the same state is available at any time through the `getState` query.
  */
 export async function orderSaga({ order, settings }: OrderSagaInput): Promise<OrderState> {
+  const { steps, compensations, commitReservation } = sagaActivities(settings);
   const record = new OrderRecord(order);
   const saga = new Saga();
   const requests = noRequests();
