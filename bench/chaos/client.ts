@@ -210,7 +210,8 @@ export class ChaosClient {
         // Refused, cut or timed out: the answer is lost, whatever the server did.
       }
       counter.lostAnswers++;
-      await sleep(backoff);
+      // Jittered, so the requests a restart left unanswered do not all come back in the same instant.
+      await sleep(backoff / 2 + Math.random() * backoff);
     }
     return undefined;
   }

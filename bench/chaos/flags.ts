@@ -30,7 +30,7 @@ export const chaosFlagSpec = {
     value: 'a postgres:// URL',
     help: 'a database of the run’s own for --engine postgres (default: a throwaway PostgreSQL started for the run)',
   },
-  rate: { type: 'string', value: 'orders per second', help: 'orders per second (default 2 short, 1 long)' },
+  rate: { type: 'string', value: 'orders per second', help: 'orders per second (default 1)' },
 } satisfies FlagSpec;
 
 export const chaosCommand: CommandInfo = {

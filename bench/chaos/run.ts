@@ -46,16 +46,16 @@ export interface ChaosProfile {
 export const profiles: Record<'short' | 'long', ChaosProfile> = {
   short: {
     name: 'short',
-    rate: 2,
+    rate: 1,
     stepDeadline: '20s',
     attemptTimeout: '10s',
     longestDeadlineS: 20,
     natsOutageS: 30,
     pauseS: 25,
-    killRoles: ['orders', 'api'],
+    killRoles: ['payments'],
     pauseRoles: ['payments'],
     gapS: 3,
-    quietTimeoutS: 150,
+    quietTimeoutS: 180,
     eventEnv: { EVENTS_RETRY_BACKOFF: '200ms,1s,2s,5s', EVENTS_MAX_DELIVER: '20', EVENTS_ACK_WAIT: '10s' },
   },
   long: {
@@ -114,6 +114,7 @@ export interface ChaosReport {
   outcomes: Record<string, Record<string, number>>;
   orders: {
     i: number;
+    orderId: string;
     kind: string;
     status?: number;
     sentAt: number;
@@ -258,6 +259,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
         const fact = facts.workflows.get(o.orderId);
         return {
           i: o.i,
+          orderId: o.orderId,
           kind: o.kind,
           ...(o.status === undefined ? {} : { status: o.status }),
           sentAt: o.sentAt,

@@ -51,7 +51,10 @@ export async function readStream(nc: NatsConnection, idleTimeoutMs = 10_000): Pr
         if (item.value.info.streamSequence >= last) break;
       }
     } finally {
-      await messages.close();
+      // Read with `next()`, not `for await`: ending the iterator is what lets `close()` settle.
+      const closing = messages.close();
+      await iterator.return?.();
+      await closing;
     }
   }
   const dlq = await jsm.streams.info(DEAD_LETTER_STREAM).catch(() => undefined);

@@ -1,7 +1,7 @@
 // The system under chaos: its own Temporal dev server and nats-server on fixed ports and data, and each role in its own process, every part killable and restartable.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, bundleWorkflowCode } from '@temporalio/worker';
 import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import { loadConfig } from '../../src/config/env.js';
@@ -42,6 +42,13 @@ export interface SystemNote {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const live = new Set<ChaosSystem>();
+
+/** Stops every system this process started and has not stopped yet: for a Ctrl-C in the middle of a run. */
+export async function stopLiveSystems(): Promise<void> {
+  await Promise.allSettled([...live].map((system) => system.stop()));
+}
 
 /**
  * Ports and folders stay the same for the whole run, so every restart (of a role, a server or everything) comes
@@ -116,12 +123,14 @@ export class ChaosSystem {
     // Bundled once: an orders process restarted by the nemesis then starts in seconds instead of bundling again.
     options.log('bundling the workflow code');
     const bundle = join(options.dir, 'workflow-bundle.js');
-    await writeFile(bundle, (await bundleWorkflowCode({ workflowsPath: workflowsSourcePath })).code);
+    const { code } = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath, logger: new DefaultLogger('WARN') });
+    await writeFile(bundle, code);
     const system = new ChaosSystem(
       options,
       { temporal: temporal!, nats: nats!, natsMonitor: natsMonitor!, api: api!, unused: unused! },
       bundle,
     );
+    live.add(system);
     try {
       await system.startServers();
       await system.restock();
@@ -142,6 +151,7 @@ export class ChaosSystem {
       port: this.ports.temporal,
       dbFile: join(this.dataDir, 'temporal.db'),
       logFile: join(this.logDir, 'temporal.log'),
+      dieWithParent: true,
     });
   }
 
@@ -151,6 +161,7 @@ export class ChaosSystem {
       monitorPort: this.ports.natsMonitor,
       storeDir: join(this.dataDir, 'nats'),
       logFile: join(this.logDir, 'nats-server.log'),
+      dieWithParent: true,
     });
   }
 
@@ -240,6 +251,7 @@ export class ChaosSystem {
 
   /** Stops everything (roles first, SIGTERM then SIGKILL), including anything paused. */
   async stop(): Promise<void> {
+    live.delete(this);
     this.stopping = true;
     await this.processes.stopAll(15_000);
     await Promise.allSettled([this.temporal?.stop(), this.nats?.stop()]);
