@@ -55,8 +55,23 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
   return counts;
 }
 
-/** Checks every invariant; the order of the list is the order of the report. */
-export function checkInvariants(facts: Facts): InvariantResult[] {
+/** A fault's window on the run's clock (milliseconds since `runStartedAt`). */
+export interface FaultWindow {
+  kind: string;
+  startedAt: number;
+  endedAt: number;
+}
+
+/**
+ * Checks every invariant; the order of the list is the order of the report. With the nemesis's fault windows, a step
+ * that timed out while the bus was the only thing away counts against the broker invariant: nothing but NATS being
+ * down made it fail (a frozen or killed worker, a restarted Temporal, are faults a step may rightly time out on).
+ */
+export function checkInvariants(
+  facts: Facts,
+  faults: readonly FaultWindow[] = [],
+  runStartedAt = 0,
+): InvariantResult[] {
   const accepted = acceptedOrders(facts);
   const ids = new Set(accepted.map((o) => o.orderId));
   const own = <T extends { orderId: string }>(rows: readonly T[]) => rows.filter((r) => ids.has(r.orderId));
@@ -239,7 +254,7 @@ export function checkInvariants(facts: Facts): InvariantResult[] {
   // 8. A business outcome never depends on the broker being up.
   const bus = new Tally(
     'outcome-independent-of-bus',
-    'no order failed or was cancelled because events could not be published',
+    'no order failed or was cancelled because events could not be published (a publish error, or a step timed out while NATS was the only part down)',
   );
   for (const o of accepted) {
     const failure = facts.workflows.get(o.orderId)?.state?.failure;
@@ -247,9 +262,21 @@ export function checkInvariants(facts: Facts): InvariantResult[] {
     const publishFailure = [failure, ...steps.map((s) => s.failure)].find((f) =>
       /EventPublish|publish/i.test(`${f?.code ?? ''} ${f?.message ?? ''}`),
     );
-    bus.check(
-      publishFailure === undefined,
-      () => `order ${o.orderId} (${o.kind}): ${publishFailure?.code}: ${publishFailure?.message}`,
+    const timedOutOnBus = steps.find((s) => {
+      if (
+        s.outcome !== 'failed' ||
+        !/TIMED_OUT|timed out/i.test(`${s.failure?.code ?? ''} ${s.failure?.message ?? ''}`)
+      )
+        return false;
+      const from = Date.parse(s.startedAt) - runStartedAt;
+      const to = (s.finishedAt ? Date.parse(s.finishedAt) : Number.POSITIVE_INFINITY) - runStartedAt;
+      const hit = faults.filter((f) => f.startedAt <= to && f.endedAt >= from);
+      return hit.length > 0 && hit.every((f) => f.kind === 'nats-outage');
+    });
+    bus.check(publishFailure === undefined && timedOutOnBus === undefined, () =>
+      publishFailure !== undefined
+        ? `order ${o.orderId} (${o.kind}): ${publishFailure.code}: ${publishFailure.message}`
+        : `order ${o.orderId} (${o.kind}): ${timedOutOnBus?.name} timed out while NATS was down and nothing else was`,
     );
   }
 

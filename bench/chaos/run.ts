@@ -233,7 +233,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
       { client: temporal, nc, apiUrl: system.apiUrl, storeConfig: system.storeConfig, runStartedAt: started },
       client.orders,
     );
-    const invariants = checkInvariants(facts);
+    const invariants = checkInvariants(facts, faults, started);
     const violations = invariants.reduce((n, i) => n + i.violations, 0);
     const checkS = seconds(now() - checkFrom);
     const counts = client.counts;
