@@ -65,8 +65,8 @@ async function startMainCommand(): Promise<{ child: ChildProcess; output: string
         resolve();
       }
     };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new Error(`the main command exited (${code ?? signal}) before it was ready:\n${output.join('\n')}`));
