@@ -119,12 +119,14 @@ export class ChaosSystem {
   static async start(options: ChaosSystemOptions): Promise<ChaosSystem> {
     await mkdir(join(options.dir, 'data', 'nats'), { recursive: true });
     await mkdir(join(options.dir, 'logs'), { recursive: true });
-    const [temporal, nats, natsMonitor, api, unused] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     // Bundled once: an orders process restarted by the nemesis then starts in seconds instead of bundling again.
     options.log('bundling the workflow code');
     const bundle = join(options.dir, 'workflow-bundle.js');
     const { code } = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath, logger: new DefaultLogger('WARN') });
     await writeFile(bundle, code);
+    // Chosen after the bundling, just before the servers and roles take them: on a machine shared with other test
+    // runs, a port found free tens of seconds earlier may be someone else's by then.
+    const [temporal, nats, natsMonitor, api, unused] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
     const system = new ChaosSystem(
       options,
       { temporal: temporal!, nats: nats!, natsMonitor: natsMonitor!, api: api!, unused: unused! },
