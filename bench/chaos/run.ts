@@ -18,6 +18,7 @@ import { checkInvariants, outcomesByKind } from './invariants.js';
 import type { InvariantResult } from './invariants.js';
 import { runNemesis } from './nemesis.js';
 import type { FaultRecord, FaultStep } from './nemesis.js';
+import type { StepRecord } from '../../src/shared/order-state.js';
 import { ChaosSystem } from './system.js';
 import type { Engine, SystemNote } from './system.js';
 
@@ -117,6 +118,8 @@ export interface ChaosReport {
     orderId: string;
     kind: string;
     status?: number;
+    /** The step that failed, with its window on the run's clock: which fault it met. */
+    failedStep?: { name: string; code: string; from: number; to?: number };
     sentAt: number;
     answeredAt?: number;
     closedAt?: number;
@@ -166,6 +169,22 @@ async function ordersEnded(
     if (open.length > 0) await sleep(2_000);
   }
   return open.length;
+}
+
+function failedStepOf(
+  steps: readonly StepRecord[] | undefined,
+  runStartedAt: number,
+): { failedStep?: NonNullable<ChaosReport['orders'][number]['failedStep']> } {
+  const step = steps?.find((s) => s.outcome === 'failed');
+  if (step === undefined) return {};
+  return {
+    failedStep: {
+      name: step.name,
+      code: step.failure?.code ?? '?',
+      from: Date.parse(step.startedAt) - runStartedAt,
+      ...(step.finishedAt === undefined ? {} : { to: Date.parse(step.finishedAt) - runStartedAt }),
+    },
+  };
 }
 
 /** The whole run; the report says what happened and what broke. Everything it started is stopped. */
@@ -262,6 +281,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
           orderId: o.orderId,
           kind: o.kind,
           ...(o.status === undefined ? {} : { status: o.status }),
+          ...failedStepOf(fact?.state?.steps, started),
           sentAt: o.sentAt,
           ...(o.answeredAt === undefined ? {} : { answeredAt: o.answeredAt }),
           ...(fact?.closedAt === undefined ? {} : { closedAt: fact.closedAt }),
