@@ -8,11 +8,20 @@ export interface Series {
   dashed?: boolean;
 }
 
+/** A stretch of the x axis shaded behind the lines, e.g. while a fault lasted. */
+export interface Band {
+  from: number;
+  to: number;
+  label: string;
+  color: string;
+}
+
 export interface ChartOptions {
   title: string;
   xLabel: string;
   yLabel: string;
   series: Series[];
+  bands?: Band[];
   width?: number;
   height?: number;
 }
@@ -37,11 +46,19 @@ export function niceAxis(max: number, ticks: number): { max: number; step: numbe
 const fmt = (n: number) => (Math.abs(n) >= 100 || Number.isInteger(n) ? String(Math.round(n)) : n.toFixed(1));
 
 /** A line chart as an inline <svg>. */
-export function lineChart({ title, xLabel, yLabel, series, width = 860, height = 280 }: ChartOptions): string {
+export function lineChart({
+  title,
+  xLabel,
+  yLabel,
+  series,
+  bands = [],
+  width = 860,
+  height = 280,
+}: ChartOptions): string {
   const margin = { left: 64, right: 16, top: 30, bottom: 44 };
   const plotW = width - margin.left - margin.right;
   const plotH = height - margin.top - margin.bottom;
-  const xs = series.flatMap((s) => s.points.map(([x]) => x));
+  const xs = [...series.flatMap((s) => s.points.map(([x]) => x)), ...bands.map((b) => b.to)];
   const ys = series.flatMap((s) => s.points.map(([, y]) => y).filter((y): y is number => y !== null));
   const x = niceAxis(
     xs.reduce((m, v) => Math.max(m, v), 0),
@@ -55,6 +72,14 @@ export function lineChart({ title, xLabel, yLabel, series, width = 860, height =
   const parts: string[] = [];
   // Presentation attributes rather than the page's CSS, so the SVG also reads right on its own.
   parts.push(`<text x="${margin.left}" y="18" font-size="13" font-weight="600">${escapeHtml(title)}</text>`);
+  for (const b of bands) {
+    const x0 = px(b.from);
+    const w = Math.max(1, px(b.to) - x0);
+    parts.push(
+      `<rect x="${x0.toFixed(1)}" y="${margin.top}" width="${w.toFixed(1)}" height="${plotH}" fill="${b.color}" fill-opacity="0.18"><title>${escapeHtml(b.label)}</title></rect>`,
+      `<text x="${(x0 + 9).toFixed(1)}" y="${margin.top + plotH - 4}" font-size="9" transform="rotate(-90 ${(x0 + 9).toFixed(1)} ${margin.top + plotH - 4})">${escapeHtml(b.label)}</text>`,
+    );
+  }
   for (let v = 0; v <= yMax + 1e-9; v += y.step) {
     parts.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${py(v)}" y2="${py(v)}" stroke="#e5e5e5"/>`);
     parts.push(`<text x="${margin.left - 6}" y="${py(v) + 4}" text-anchor="end">${fmt(v)}</text>`);

@@ -1,16 +1,17 @@
 // Builds the order HTTP API (routes, validation, errors, OpenAPI document) without listening, so tests call app.request().
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
-import { ApiError, errorHandler, notFoundHandler, validationHook } from './errors.js';
+import { errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
 import { authenticate } from './middleware/authenticate.js';
 import { writeRateLimit } from './middleware/write-rate-limit.js';
 import { StreamSlots } from './orders/stream-slots.js';
+import { bodyLimit } from './middleware/body-limit.js';
+import { drainUnreadBody } from './middleware/drain-unread-body.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
@@ -49,11 +50,20 @@ const documentInfo = {
 };
 
 /**
- * The whole API as a Hono app. Middleware order matters: the request ID comes first so that every answer,
- * errors from later middleware included, carries it; authentication comes before anything reads the body or
- * reaches a dependency (an anonymous request is a 401 whatever it sends), then the per-principal write limit,
- * then the body limit, before any route reads the body. Each protected route checks its scope itself
- * (src/api/schemas/security.ts).
+ * How much of a refused body is read off the connection to keep it alive: a body a little over the limit (a
+ * client's mistake) costs little to read; a huge one closes the connection instead.
+ */
+function unreadBodyDrain(bodyLimitBytes: number) {
+  return { maxBytes: Math.max(1_048_576, 16 * bodyLimitBytes), maxMs: 1_000 };
+}
+
+/**
+ * The whole API as a Hono app. Middleware order matters: draining an unread body wraps everything, so that an
+ * answer sent before the body was read (413, 415, 401...) leaves the connection usable; the request ID comes
+ * next so that every answer, errors from later middleware included, carries it; authentication comes before
+ * anything reads the body or reaches a dependency (an anonymous request is a 401 whatever it sends), then the
+ * per-principal write limit, then the body limit, before any route reads the body. Each protected route checks its
+ * scope itself (src/api/schemas/security.ts).
  * Incoming `X-Request-Id` values are kept when they are short and plain (letters, digits, `_-=`, at most
  * 128), so a caller's trace ID flows through; anything else is replaced by a fresh UUID.
  */
@@ -66,6 +76,9 @@ export function createApp(deps: AppDeps) {
       approvalTimeout: deps.config.APPROVAL_TIMEOUT,
       compensationEscalateAfter: deps.config.COMPENSATION_ESCALATE_AFTER,
       compensationReminderInterval: deps.config.COMPENSATION_REMINDER_INTERVAL,
+      // Only when set: a run without them keeps the workflow's defaults.
+      ...(deps.config.STEP_DEADLINE === undefined ? {} : { stepDeadline: deps.config.STEP_DEADLINE }),
+      ...(deps.config.STEP_ATTEMPT_TIMEOUT === undefined ? {} : { attemptTimeout: deps.config.STEP_ATTEMPT_TIMEOUT }),
     },
     updateTimeoutMs: deps.config.API_UPDATE_TIMEOUT_MS,
     queryTimeoutMs: deps.config.API_QUERY_TIMEOUT_MS,
@@ -73,20 +86,14 @@ export function createApp(deps: AppDeps) {
   });
 
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(drainUnreadBody(unreadBodyDrain(deps.config.API_BODY_LIMIT)));
   app.use(requestId({ limitLength: 128 }));
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));
   app.use(authenticate(deps.auth.authenticator));
   app.use(writeRateLimit({ ratePerSecond: deps.config.API_WRITE_RATE, burst: deps.config.API_WRITE_BURST }));
-  app.use(
-    bodyLimit({
-      maxSize: deps.config.API_BODY_LIMIT,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', `The request body is larger than ${deps.config.API_BODY_LIMIT} bytes`);
-      },
-    }),
-  );
+  app.use(bodyLimit(deps.config.API_BODY_LIMIT));
   app.onError(errorHandler(deps.logger));
   app.notFound(notFoundHandler);
 

@@ -430,6 +430,19 @@ export const envSchema = z.object({
       'retries its compensations; passed to each new order’s workflow by the API.',
     roles: ['api'],
   }),
+  STEP_DEADLINE: duration.optional().meta({
+    description:
+      'How long each forward step of a new order (charge, reservation, shipment, pricing) may take, all its ' +
+      'attempts together, before the order is compensated. Unset: 2m for pricing and the reservation, 5m for the ' +
+      'charge and the shipment. Passed to each new order’s workflow by the API (the chaos suite’s short run sets it).',
+    roles: ['api'],
+  }),
+  STEP_ATTEMPT_TIMEOUT: duration.optional().meta({
+    description:
+      'How long one attempt of a step or compensation of a new order may run before it is retried. Unset: 10s for ' +
+      'pricing and the reservation, 30s for everything else. Passed to each new order’s workflow by the API.',
+    roles: ['api'],
+  }),
   SHIPPING_COUNTRIES: csv
     .pipe(z.array(z.string().regex(/^[A-Z]{2}$/, 'two-letter upper-case country codes')).min(1))
     .default(['NL', 'DE', 'BE', 'FR', 'GB', 'US'])

@@ -1,8 +1,8 @@
 // Starts a real nats-server with JetStream, storing under a given folder.
 import { resolveNatsServer } from '../../tools/servers.mjs';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess, type StartOptions } from './server-process.js';
 
-export interface NatsServerOptions {
+export interface NatsServerOptions extends Pick<StartOptions, 'pidFile' | 'dieWithParent'> {
   host?: string;
   port: number;
   /** HTTP monitoring port (/healthz, /jsz); readiness is read from it. */
@@ -19,7 +19,7 @@ export interface NatsServer extends ServerProcess {
 
 /** Starts nats-server and resolves once its health endpoint reports JetStream ready. */
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServer> {
-  const { host = '127.0.0.1', port, monitorPort, storeDir, logFile } = options;
+  const { host = '127.0.0.1', port, monitorPort, storeDir, logFile, pidFile, dieWithParent } = options;
   const monitorUrl = `http://${host}:${monitorPort}`;
   const server = await startServerProcess({
     name: 'nats-server',
@@ -28,6 +28,8 @@ export async function startNatsServer(options: NatsServerOptions): Promise<NatsS
     ports: [port, monitorPort],
     ready: async () => (await fetch(`${monitorUrl}/healthz?js-enabled-only=true`)).ok,
     logFile,
+    pidFile,
+    dieWithParent,
   });
   return Object.assign(server, { url: `nats://${host}:${port}`, monitorUrl });
 }

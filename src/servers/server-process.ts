@@ -1,16 +1,12 @@
 // Runs a server binary as a child process that dies with us, waits until it answers, and stops it cleanly.
+import { execFileSync } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { execa, type ResultPromise } from 'execa';
+import { ServerStartError } from './errors.js';
+import { removePidRecord, writePidRecord } from './pid-file.js';
 import { portInUse } from './ports.js';
 
-/** A local server failed to start; the message is a single line naming the cause. */
-export class ServerStartError extends Error {
-  readonly code = 'SERVER_START_FAILED';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ServerStartError';
-  }
-}
+export { ServerStartError };
 
 export interface ServerProcess {
   readonly name: string;
@@ -30,13 +26,26 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Appends the server's own output to this file (the dev command keeps it under the data folder). */
   logFile?: string;
+  /**
+   * Records the running server here (src/servers/pid-file.ts) and removes the record when it stops, so that a
+   * later start can recognise a copy left running by a crash of ours.
+   */
+  pidFile?: string;
+  /**
+   * The server gets SIGTERM when this process dies, however it dies (kill -9, out of memory), where the system
+   * can arrange it (Linux, through util-linux `setpriv --pdeathsig`); elsewhere `pidFile` is the only cleanup.
+   */
+  dieWithParent?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The line of a dying server's output that says why: the last one that reads like an error, else the last one. */
 function causeLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.findLast((l) => /error|fatal|fail|panic|not defined|invalid|denied/i.test(l)) ?? lines.at(-1) ?? '';
 }
 
@@ -55,15 +64,38 @@ function killOnExit(child: ResultPromise): () => void {
   return () => live.delete(child);
 }
 
+let parentDeathSignal: boolean | undefined;
+
+/** Linux with a util-linux `setpriv` that knows `--pdeathsig` (2.33 and later). */
+function canSetParentDeathSignal(): boolean {
+  if (parentDeathSignal === undefined) {
+    try {
+      parentDeathSignal =
+        process.platform === 'linux' &&
+        execFileSync('setpriv', ['--help'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).includes(
+          '--pdeathsig',
+        );
+    } catch {
+      parentDeathSignal = false;
+    }
+  }
+  return parentDeathSignal;
+}
+
 /** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
-  const { name, binary, args, ports, ready, logFile, timeoutMs = 30_000 } = options;
+  const { name, binary, args, ports, ready, logFile, pidFile, dieWithParent = false, timeoutMs = 30_000 } = options;
   for (const port of ports) {
     if (await portInUse(port)) {
       throw new ServerStartError(`${name}: port ${port} is already in use; stop what holds it or choose another port`);
     }
   }
-  const child: ResultPromise = execa(binary, args, {
+  const [command, commandArgs] =
+    dieWithParent && canSetParentDeathSignal()
+      ? // setpriv sets the signal and execs the server in place: the pid we get and signal is the server's own.
+        ['setpriv', ['--pdeathsig', 'TERM', '--', binary, ...args]]
+      : [binary, args];
+  const child: ResultPromise = execa(command, commandArgs, {
     // Its own process group: a Ctrl-C in the terminal reaches us, not the server, so the server stays up
     // until the roles that use it have drained, and we stop it last. `killOnExit` covers our own exit.
     detached: true,
@@ -86,9 +118,11 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   });
   let exited = false;
   const unregister = killOnExit(child);
+  if (pidFile && child.pid !== undefined) writePidRecord(pidFile, { name, pid: child.pid, binary, args });
   const done = child.then(() => {
     exited = true;
     unregister();
+    if (pidFile) removePidRecord(pidFile, child.pid);
     log?.end();
   });
 

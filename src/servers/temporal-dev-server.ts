@@ -5,9 +5,9 @@ import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { resolveTemporalCli } from '../../tools/servers.mjs';
 import { orderSearchAttributes } from '../shared/search-attributes.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { startServerProcess, type ServerProcess, type StartOptions } from './server-process.js';
 
-export interface TemporalDevServerOptions {
+export interface TemporalDevServerOptions extends Pick<StartOptions, 'pidFile' | 'dieWithParent'> {
   host?: string;
   port: number;
   /** Web UI port; omitted means headless (tests). */
@@ -36,7 +36,16 @@ const cliTypeNames: Record<SearchAttributeType, string> = {
 
 /** Starts the dev server and resolves once its frontend answers gRPC health checks. */
 export async function startTemporalDevServer(options: TemporalDevServerOptions): Promise<TemporalDevServer> {
-  const { host = '127.0.0.1', port, uiPort, dbFile, logFile, searchAttributes = orderSearchAttributes } = options;
+  const {
+    host = '127.0.0.1',
+    port,
+    uiPort,
+    dbFile,
+    logFile,
+    pidFile,
+    dieWithParent,
+    searchAttributes = orderSearchAttributes,
+  } = options;
   const address = `${host}:${port}`;
   const args = ['server', 'start-dev', '--ip', host, '--port', String(port), '--log-level', 'warn'];
   // The dev server's one history shard hands tasks to matching at most 20 polls a second by default, which
@@ -44,13 +53,16 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000');
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   // WAL keeps writes durable without the cost of a full sync per commit (never synchronous=OFF).
-  if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  if (dbFile)
+    args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=${cliTypeNames[key.type]}`);
 
   const ready = async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
-      const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+      const { status } = await connection.healthService.check({
+        service: 'temporal.api.workflowservice.v1.WorkflowService',
+      });
       return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
     } finally {
       await connection.close();
@@ -63,6 +75,8 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     ports: uiPort ? [port, uiPort] : [port],
     ready,
     logFile,
+    pidFile,
+    dieWithParent,
     timeoutMs: 60_000,
   });
   return Object.assign(server, { address, uiUrl: uiPort ? `http://localhost:${uiPort}` : undefined });

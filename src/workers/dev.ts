@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { loadConfig, splitHostPort, type Config } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
 import { startNatsServer } from '../servers/nats-server.js';
+import { stopLeftBehind } from '../servers/pid-file.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
 import type { ProcessContext } from './role-context.js';
@@ -24,11 +25,37 @@ const stopAll = async () => {
   for (const server of running.splice(0).reverse()) await server.stop();
 };
 
+/** Where the main command records the servers it runs on this data folder (src/servers/pid-file.ts). */
+const pidFiles = (dataDir: string) => ({
+  temporal: join(dataDir, 'run', 'temporal.json'),
+  nats: join(dataDir, 'run', 'nats-server.json'),
+});
+
+/**
+ * The servers die with this process where the system allows it, and in any case are recorded under `run/`, so a
+ * start after a crash (kill -9, out of memory) stops the copies the crashed one left running on this data folder
+ * instead of failing on their ports. Anyone else's process on a port is still refused, on one line.
+ */
+async function stopServersLeftBehind(dataDir: string, logger: Logger) {
+  for (const file of Object.values(pidFiles(dataDir))) {
+    const found = await stopLeftBehind(file);
+    if (found.kind === 'stopped') {
+      const { name, pid } = found.record;
+      logger.warn(
+        { pid, signal: found.signal },
+        `stopped the ${name} an earlier start left running on this data folder`,
+      );
+    }
+  }
+}
+
 async function startServers(config: Config, logger: Logger) {
   const dataDir = resolve(config.DATA_DIR);
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   mkdirSync(join(dataDir, 'nats'), { recursive: true });
+  await stopServersLeftBehind(dataDir, logger);
   const nats = new URL(config.NATS_URL);
+  const files = pidFiles(dataDir);
   logger.info({ dataDir }, 'starting Temporal dev server and nats-server');
   const results = await Promise.allSettled([
     startTemporalDevServer({
@@ -36,12 +63,16 @@ async function startServers(config: Config, logger: Logger) {
       uiPort: config.TEMPORAL_UI_PORT,
       dbFile: join(dataDir, 'temporal.db'),
       logFile: join(dataDir, 'logs', 'temporal.log'),
+      pidFile: files.temporal,
+      dieWithParent: true,
     }),
     startNatsServer({
       port: Number(nats.port || 4222),
       monitorPort: config.NATS_MONITOR_PORT,
       storeDir: join(dataDir, 'nats'),
       logFile: join(dataDir, 'logs', 'nats.log'),
+      pidFile: files.nats,
+      dieWithParent: true,
     }),
   ]);
   for (const result of results) if (result.status === 'fulfilled') running.push(result.value);

@@ -47,35 +47,61 @@ function mustHappen(taskQueue: TaskQueue): ActivityOptions {
   };
 }
 
-const { priceOrder, reserveInventory } = proxyActivities<InventoryActivities>(
-  forward(TaskQueues.inventory, '10s', '2m'),
-);
-const { chargePayment } = proxyActivities<PaymentActivities>(forward(TaskQueues.payments, '30s', '5m'));
-const { createShipment } = proxyActivities<ShippingActivities>(forward(TaskQueues.shipping, '30s', '5m'));
-
-const { releaseInventory, commitReservation } = proxyActivities<InventoryActivities>(mustHappen(TaskQueues.inventory));
-const { refundPayment } = proxyActivities<PaymentActivities>(mustHappen(TaskQueues.payments));
-const { cancelShipment } = proxyActivities<ShippingActivities>(mustHappen(TaskQueues.shipping));
-const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQueues.orders));
-
-/** The saga's forward steps: each has a deadline, and a failure starts compensation. */
-export const steps = { priceOrder, chargePayment, reserveInventory, createShipment };
-
-/** Undo actions: a failure that survives the retries means an operator is needed. */
-export const compensations: Compensations = { refundPayment, releaseInventory, cancelShipment };
+/**
+ * Deadlines a run may take from its input (`OrderSagaSettings`) instead of the defaults below; a run whose input
+ * has none (every run started before they existed) gets exactly the defaults, so its history replays unchanged.
+ */
+export interface StepDeadlines {
+  /** Every forward step's `scheduleToCloseTimeout` (all its attempts together). */
+  stepDeadline?: Duration;
+  /** Every step's and compensation's `startToCloseTimeout` (one attempt). */
+  attemptTimeout?: Duration;
+}
 
 /** The undo actions as the saga calls them, whatever options they were proxied with. */
 export type Compensations = Pick<PaymentActivities, 'refundPayment'> &
   Pick<InventoryActivities, 'releaseInventory'> &
   Pick<ShippingActivities, 'cancelShipment'>;
 
+/** Undo options for one service: `mustHappen`, with this run's attempt timeout when it has one. */
+function undoOptions(taskQueue: TaskQueue, attemptTimeout: Duration | undefined): ActivityOptions {
+  return {
+    ...mustHappen(taskQueue),
+    ...(attemptTimeout === undefined ? {} : { startToCloseTimeout: attemptTimeout }),
+  };
+}
+
+/** The saga's activities with this run's deadlines. */
+export function sagaActivities({ stepDeadline, attemptTimeout }: StepDeadlines = {}) {
+  const step = (taskQueue: TaskQueue, startToClose: Duration, scheduleToClose: Duration) =>
+    forward(taskQueue, attemptTimeout ?? startToClose, stepDeadline ?? scheduleToClose);
+  const undo = (taskQueue: TaskQueue) => undoOptions(taskQueue, attemptTimeout);
+  const { priceOrder, reserveInventory } = proxyActivities<InventoryActivities>(
+    step(TaskQueues.inventory, '10s', '2m'),
+  );
+  const { chargePayment } = proxyActivities<PaymentActivities>(step(TaskQueues.payments, '30s', '5m'));
+  const { createShipment } = proxyActivities<ShippingActivities>(step(TaskQueues.shipping, '30s', '5m'));
+  const { releaseInventory, commitReservation } = proxyActivities<InventoryActivities>(undo(TaskQueues.inventory));
+  const { refundPayment } = proxyActivities<PaymentActivities>(undo(TaskQueues.payments));
+  const { cancelShipment } = proxyActivities<ShippingActivities>(undo(TaskQueues.shipping));
+  const compensations: Compensations = { refundPayment, releaseInventory, cancelShipment };
+  return {
+    /** The saga's forward steps: each has a deadline, and a failure starts compensation. */
+    steps: { priceOrder, chargePayment, reserveInventory, createShipment },
+    /** Undo actions: a failure that survives the retries means an operator is needed. */
+    compensations,
+    /** After shipping there is no way back, so committing the reservation is retried like a compensation. */
+    commitReservation,
+  };
+}
+
 /**
  * The undo actions with a deadline: retried like `mustHappen` ones, but only for `escalateAfter` in all, after which
  * Temporal gives up (retry state TIMEOUT) and the saga parks the order for an operator instead of retrying unseen.
  */
-export function escalatingCompensations(escalateAfter: Duration): Compensations {
+export function escalatingCompensations(escalateAfter: Duration, { attemptTimeout }: StepDeadlines = {}): Compensations {
   const within = (taskQueue: TaskQueue): ActivityOptions => ({
-    ...mustHappen(taskQueue),
+    ...undoOptions(taskQueue, attemptTimeout),
     scheduleToCloseTimeout: escalateAfter,
   });
   const { releaseInventory } = proxyActivities<InventoryActivities>(within(TaskQueues.inventory));
@@ -84,5 +110,5 @@ export function escalatingCompensations(escalateAfter: Duration): Compensations 
   return { refundPayment, releaseInventory, cancelShipment };
 }
 
-/** After shipping there is no way back, so committing the reservation is retried like a compensation. */
-export { commitReservation, publishOrderEvent };
+/** Order-level events, published whatever the run's deadlines. */
+export const { publishOrderEvent } = proxyActivities<OrderActivities>(mustHappen(TaskQueues.orders));

@@ -1,6 +1,6 @@
 // The saga's undo actions as an order's settings call them: retried without end, or escalated to an operator after a window.
 import { patched } from '@temporalio/workflow';
-import { compensations, escalatingCompensations } from './activities.js';
+import { escalatingCompensations } from './activities.js';
 import type { Compensations } from './activities.js';
 import type { OrderSagaSettings } from './order-saga-input.js';
 
@@ -15,12 +15,12 @@ export const escalationPatch = 'compensation-escalation';
  * The undo actions for one run. The choice is made when each compensation is scheduled, so a run parked before the
  * patch existed and retried after it gets the window for the retried compensation: that part of its history is new.
  */
-export function compensationsFor(settings: OrderSagaSettings): Compensations {
+export function compensationsFor(settings: OrderSagaSettings, compensations: Compensations): Compensations {
   const window = settings.compensationEscalateAfter;
   let escalating: Compensations | undefined;
   const current = (): Compensations => {
     if (window === undefined || !patched(escalationPatch)) return compensations;
-    return (escalating ??= escalatingCompensations(window));
+    return (escalating ??= escalatingCompensations(window, settings));
   };
   return {
     refundPayment: (input) => current().refundPayment(input),

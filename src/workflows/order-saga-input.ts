@@ -1,9 +1,10 @@
 // The orderSaga workflow's input: the customer's order plus the settings the API reads from its config.
 import type { Duration } from '@temporalio/common';
 import type { PlaceOrderInput } from '../shared/order.js';
+import type { StepDeadlines } from './activities.js';
 
 /** Settings travel in the input because workflow code cannot read the environment (it must replay identically). */
-export interface OrderSagaSettings {
+export interface OrderSagaSettings extends StepDeadlines {
   /** Orders whose total is above this many minor units wait for an operator's approval before payment. */
   approvalThreshold: number;
   /**

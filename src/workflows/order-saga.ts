@@ -2,7 +2,7 @@
 import { CancellationScope, allHandlersFinished, condition, patched } from '@temporalio/workflow';
 import type { Actor } from '../shared/actor.js';
 import type { OrderState } from '../shared/order-state.js';
-import { commitReservation, steps } from './activities.js';
+import { sagaActivities } from './activities.js';
 import { compensationsFor } from './compensations.js';
 import { sequenced } from './event-sequence.js';
 import type { FailureSummary } from './failures.js';
@@ -23,6 +23,8 @@ import { stepRunner } from './step-runner.js';
  * Returns the final `OrderState`; the same state is available at any time through the `getState` query.
  */
 export async function orderSaga({ order, settings }: OrderSagaInput): Promise<OrderState> {
+  const activities = sagaActivities(settings);
+  const { steps, commitReservation } = activities;
   const record = new OrderRecord(order);
   const saga = new Saga();
   const requests = noRequests();
@@ -30,7 +32,7 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
   installHandlers(record, requests);
 
   const step = stepRunner(record, saga);
-  const compensations = compensationsFor(settings);
+  const compensations = compensationsFor(settings, activities.compensations);
   const failed = ({ code, message }: FailureSummary): Stop => ({ kind: 'failed', code, message });
 
   async function forward(): Promise<Stop | undefined> {
