@@ -30,13 +30,24 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Appends the server's own output to this file (the dev command keeps it under the data folder). */
   logFile?: string;
+  /** Extra environment for the server (on top of ours). */
+  env?: Record<string, string>;
+  /** The folder it runs in (ours unless given). */
+  cwd?: string;
+  /** How long `stop()` waits after SIGTERM before SIGKILL (5 s unless given): a draining worker needs longer. */
+  killAfterMs?: number;
+  /** Called once when the process has exited, whoever stopped it: a supervisor restarts what died on its own. */
+  onExit?: (exit: { code: number | undefined; signal: string | undefined }) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The line of a dying server's output that says why: the last one that reads like an error, else the last one. */
 function causeLine(output: string): string {
-  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = output
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.findLast((l) => /error|fatal|fail|panic|not defined|invalid|denied/i.test(l)) ?? lines.at(-1) ?? '';
 }
 
@@ -57,7 +68,7 @@ function killOnExit(child: ResultPromise): () => void {
 
 /** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
-  const { name, binary, args, ports, ready, logFile, timeoutMs = 30_000 } = options;
+  const { name, binary, args, ports, ready, logFile, env, cwd, onExit, timeoutMs = 30_000 } = options;
   for (const port of ports) {
     if (await portInUse(port)) {
       throw new ServerStartError(`${name}: port ${port} is already in use; stop what holds it or choose another port`);
@@ -68,12 +79,14 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     // until the roles that use it have drained, and we stop it last. `killOnExit` covers our own exit.
     detached: true,
     reject: false,
+    ...(env ? { env } : {}),
+    ...(cwd ? { cwd } : {}),
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
     all: true,
     buffer: { stdout: false, stderr: false, all: true },
-    forceKillAfterDelay: 5_000,
+    forceKillAfterDelay: options.killAfterMs ?? 5_000,
   });
   // The cause is often the first line (a bad flag, then the usage text) or the last (a fatal error): keep both ends.
   let head = '';
@@ -86,10 +99,11 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   });
   let exited = false;
   const unregister = killOnExit(child);
-  const done = child.then(() => {
+  const done = child.then((result) => {
     exited = true;
     unregister();
     log?.end();
+    onExit?.({ code: result.exitCode, signal: result.signal });
   });
 
   const stop = async () => {

@@ -44,13 +44,16 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000');
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
   // WAL keeps writes durable without the cost of a full sync per commit (never synchronous=OFF).
-  if (dbFile) args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
+  if (dbFile)
+    args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=${cliTypeNames[key.type]}`);
 
   const ready = async () => {
     const connection = await Connection.connect({ address, connectTimeout: 1_000 });
     try {
-      const { status } = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
+      const { status } = await connection.healthService.check({
+        service: 'temporal.api.workflowservice.v1.WorkflowService',
+      });
       return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
     } finally {
       await connection.close();

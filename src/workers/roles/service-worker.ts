@@ -5,6 +5,7 @@ import { serviceDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import type { EventPublisher } from '../../events/publisher.js';
 import type { TaskQueue } from '../../shared/task-queues.js';
+import { databaseProbe } from '../readiness.js';
 import type { RoleName, RoleStarter } from '../role.js';
 import { startTemporalWorkerRole } from './temporal-worker.js';
 
@@ -16,15 +17,23 @@ export interface ServiceWorkerSpec<Store extends { close(): Promise<void> }> {
 }
 
 /** A role that runs one service's activities on the task queue of the same name. */
-export function serviceWorkerRole<Store extends { close(): Promise<void> }>(spec: ServiceWorkerSpec<Store>): RoleStarter {
+export function serviceWorkerRole<Store extends { close(): Promise<void> }>(
+  spec: ServiceWorkerSpec<Store>,
+): RoleStarter {
   return async (ctx) => {
-    const store = await spec.open(serviceDatabase(ctx.config, spec.name));
+    const location = serviceDatabase(ctx.config, spec.name);
+    const store = await spec.open(location);
     const activities = spec.activities({ store, publisher: await ctx.publisher(), config: ctx.config });
-    return startTemporalWorkerRole(ctx, {
+    const database = databaseProbe(spec.name, location);
+    const role = await startTemporalWorkerRole(ctx, {
       name: spec.name,
       taskQueue: spec.name,
       activities,
-      onStopped: () => store.close(),
+      onStopped: async () => {
+        await database.close();
+        await store.close();
+      },
     });
+    return { ...role, probes: [...(role.probes ?? []), database] };
   };
 }

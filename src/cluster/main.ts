@@ -1,0 +1,50 @@
+// `npm run cluster`: the compose topology (docker-compose.yml) as local processes, from the same server configuration
+// files, on state kept under CLUSTER_DATA_DIR; Ctrl-C stops it all (docs/scaling.md).
+import { loadConfig } from '../config/env.js';
+import { createLogger } from '../logger.js';
+import { readyBanner } from '../workers/banner.js';
+import { exitOnSignals } from '../workers/shutdown.js';
+import { roleNames } from '../workers/role.js';
+import { ClusterStoppedError, createCluster } from './cluster.js';
+import type { RunningCluster } from './cluster.js';
+import { clusterSettings } from './layout.js';
+
+const progress = (line: string) => console.error(`[cluster] ${line}`);
+
+function banner(cluster: RunningCluster): string {
+  const { urls, layout } = cluster;
+  const count = (role: string) => cluster.processesOf(role).length;
+  return readyBanner({
+    running: roleNames.map((role) => `${role} ×${count(role)}`).join(', '),
+    api: `${urls.api}  (docs at /docs; load balancer over ${count('api')} API processes)`,
+    temporal: `${urls.temporal}  (load balancer over ${cluster.temporal.length} servers, ${layout.settings.historyShards} history shards)`,
+    ui: urls.ui,
+    nats: `${urls.nats.join(', ')}  (monitoring http://127.0.0.1:${layout.nats[0]?.http ?? '?'})`,
+    more: [['PostgreSQL', urls.postgres]],
+    data: `${layout.settings.dataDir}  (one log per process in logs/)`,
+  });
+}
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger('cluster', config.LOG_LEVEL);
+  const cluster = await createCluster(clusterSettings(config), { log: progress });
+  exitOnSignals(logger, async () => {
+    progress('stopping: the APIs, the workers, the subscribers, then the servers');
+    await cluster.stop();
+    progress('stopped; nothing is left running');
+  });
+  try {
+    await cluster.start();
+  } catch (error) {
+    // Ctrl-C during the start: the signal handler stops the rest and exits.
+    if (error instanceof ClusterStoppedError) return;
+    throw error;
+  }
+  console.log(banner(cluster));
+}
+
+main().catch((error: unknown) => {
+  console.error(`order-saga cluster: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
