@@ -1,5 +1,7 @@
 // `npm run cluster`: the compose topology (docker-compose.yml) as local processes, from the same server configuration
 // files, on state kept under CLUSTER_DATA_DIR; Ctrl-C stops it all (docs/scaling.md).
+import { z } from 'zod';
+import { parseFlags, runCommand, type CommandInfo } from '../cli/args.js';
 import { loadConfig } from '../config/env.js';
 import { createLogger } from '../logger.js';
 import { readyBanner } from '../workers/banner.js';
@@ -8,6 +10,15 @@ import { roleNames } from '../workers/role.js';
 import { ClusterStoppedError, createCluster } from './cluster.js';
 import type { RunningCluster } from './cluster.js';
 import { clusterSettings } from './layout.js';
+
+const command = {
+  name: 'cluster',
+  usage: 'npm run cluster',
+  summary:
+    'Runs the compose topology as local processes, on state under CLUSTER_DATA_DIR, until Ctrl-C; the ports and ' +
+    'processes per role are CLUSTER_* settings (docs/configuration.md, docs/scaling.md).',
+  flags: {},
+} satisfies CommandInfo;
 
 const progress = (line: string) => console.error(`[cluster] ${line}`);
 
@@ -25,7 +36,8 @@ function banner(cluster: RunningCluster): string {
   });
 }
 
-async function main() {
+async function main(argv: string[]): Promise<void> {
+  parseFlags(argv, command.flags, z.object({}));
   const config = loadConfig();
   const logger = createLogger('cluster', config.LOG_LEVEL);
   const cluster = await createCluster(clusterSettings(config), { log: progress });
@@ -44,7 +56,4 @@ async function main() {
   console.log(banner(cluster));
 }
 
-main().catch((error: unknown) => {
-  console.error(`order-saga cluster: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+runCommand(command, main);

@@ -2,8 +2,6 @@
 // and the Web UI, from the same files and variables compose gives its containers (deploy/temporal/).
 import { createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { Connection } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import { execa } from 'execa';
 import {
   resolveTemporalCli,
@@ -12,9 +10,9 @@ import {
   resolveTemporalSqlTool,
   resolveTemporalUiServer,
 } from '../../tools/servers.mjs';
+import { temporalServing } from '../servers/temporal-health.js';
 import type { ClusterLayout } from './layout.js';
 import { deployFiles } from './paths.js';
-import { postgresUrl } from './postgres.js';
 import type { ProcessSpec } from './supervisor.js';
 
 /** The load balancer's address: what every client of the cluster dials. */
@@ -74,56 +72,55 @@ export async function initTemporal(layout: ClusterLayout): Promise<void> {
   );
 }
 
-/** The frontend at `address` answers gRPC health checks as serving. */
-export async function temporalServing(address: string): Promise<boolean> {
-  const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-  try {
-    const { status } = await connection.healthService.check({
-      service: 'temporal.api.workflowservice.v1.WorkflowService',
-    });
-    return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
-  } finally {
-    await connection.close();
-  }
+function nodePorts(layout: ClusterLayout, index: number) {
+  const ports = layout.temporal[index];
+  if (!ports) throw new Error(`no Temporal node ${index + 1} in the layout`);
+  return ports;
 }
 
 /**
- * Server process `index` (0-based) of the cluster, on deploy/temporal/config/order-saga.yaml: the variables are the
- * ones compose sets, with this host's ports. Both processes run every service; they find each other through the
- * membership table in PostgreSQL and split the history shards between them.
+ * The variables deploy/temporal/config/order-saga.yaml reads, the ones compose sets, with server process `index`'s
+ * ports on this host.
+ */
+export function temporalNodeEnv(layout: ClusterLayout, index: number): Record<string, string> {
+  const ports = nodePorts(layout, index);
+  return {
+    TEMPORAL_ROOT: '/',
+    TEMPORAL_CONFIG_DIR: deployFiles.temporalConfigDir,
+    TEMPORAL_ENVIRONMENT: 'order-saga',
+    TEMPORAL_ALLOW_NO_AUTH: 'true',
+    TEMPORAL_LOG_LEVEL: 'info',
+    NUM_HISTORY_SHARDS: String(layout.settings.historyShards),
+    POSTGRES_SEEDS: '127.0.0.1',
+    DB_PORT: String(layout.postgresPort),
+    POSTGRES_USER: 'temporal',
+    POSTGRES_PWD: 'temporal',
+    BIND_ON_IP: '127.0.0.1',
+    TEMPORAL_ADDRESS: temporalAddress(layout),
+    FRONTEND_GRPC_PORT: String(ports.frontendGrpc),
+    FRONTEND_HTTP_PORT: String(ports.frontendHttp),
+    FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
+    HISTORY_GRPC_PORT: String(ports.historyGrpc),
+    HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
+    MATCHING_GRPC_PORT: String(ports.matchingGrpc),
+    MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
+    WORKER_GRPC_PORT: String(ports.workerGrpc),
+    WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
+  };
+}
+
+/**
+ * Server process `index` (0-based) of the cluster. Both processes run every service; they find each other through
+ * the membership table in PostgreSQL and split the history shards between them.
  */
 export function temporalNodeSpec(layout: ClusterLayout, index: number): ProcessSpec {
-  const ports = layout.temporal[index];
-  if (!ports) throw new Error(`no Temporal node ${index + 1} in the layout`);
+  const ports = nodePorts(layout, index);
   const name = `temporal-${index + 1}`;
-  const frontend = `127.0.0.1:${ports.frontendGrpc}`;
   return {
     name,
     binary: resolveTemporalServer(),
     args: ['start'],
-    env: {
-      TEMPORAL_ROOT: '/',
-      TEMPORAL_CONFIG_DIR: deployFiles.temporalConfigDir,
-      TEMPORAL_ENVIRONMENT: 'order-saga',
-      TEMPORAL_ALLOW_NO_AUTH: 'true',
-      TEMPORAL_LOG_LEVEL: 'info',
-      NUM_HISTORY_SHARDS: String(layout.settings.historyShards),
-      POSTGRES_SEEDS: '127.0.0.1',
-      DB_PORT: String(layout.postgresPort),
-      POSTGRES_USER: 'temporal',
-      POSTGRES_PWD: 'temporal',
-      BIND_ON_IP: '127.0.0.1',
-      TEMPORAL_ADDRESS: temporalAddress(layout),
-      FRONTEND_GRPC_PORT: String(ports.frontendGrpc),
-      FRONTEND_HTTP_PORT: String(ports.frontendHttp),
-      FRONTEND_MEMBERSHIP_PORT: String(ports.frontendMembership),
-      HISTORY_GRPC_PORT: String(ports.historyGrpc),
-      HISTORY_MEMBERSHIP_PORT: String(ports.historyMembership),
-      MATCHING_GRPC_PORT: String(ports.matchingGrpc),
-      MATCHING_MEMBERSHIP_PORT: String(ports.matchingMembership),
-      WORKER_GRPC_PORT: String(ports.workerGrpc),
-      WORKER_MEMBERSHIP_PORT: String(ports.workerMembership),
-    },
+    env: temporalNodeEnv(layout, index),
     ports: [
       ports.frontendGrpc,
       ports.frontendHttp,
@@ -135,7 +132,7 @@ export function temporalNodeSpec(layout: ClusterLayout, index: number): ProcessS
       ports.workerGrpc,
       ports.workerMembership,
     ],
-    ready: () => temporalServing(frontend),
+    ready: () => temporalServing(`127.0.0.1:${ports.frontendGrpc}`),
     logFile: join(layout.dirs.logs, `${name}.log`),
     // Joining the ring and acquiring shards takes a while on a busy machine.
     timeoutMs: 120_000,
@@ -162,6 +159,3 @@ export function temporalUiSpec(layout: ClusterLayout): ProcessSpec {
     timeoutMs: 60_000,
   };
 }
-
-/** The superuser URL of Temporal's own database, for a test that reads the cluster's membership. */
-export const temporalDatabaseUrl = (layout: ClusterLayout) => postgresUrl(layout, 'temporal', 'temporal');

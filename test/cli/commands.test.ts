@@ -21,6 +21,7 @@ describe('the operator commands', () => {
     ],
     ['src/cli/read-model-rebuild.ts', 'usage: npm run read-model:rebuild -- --model analytics|orders'],
     ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
+    ['src/cluster/main.ts', 'usage: npm run cluster'],
   ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {
     const result = await run(file, ['--help']);
     expect(result.exitCode).toBe(0);
@@ -49,6 +50,7 @@ describe('the operator commands', () => {
     ['bench/loadgen/cli.ts', ['--rate', 'fast'], 'loadgen: --rate: must be a number above 0 and at most 5000'],
     ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
     ['bench/bench.ts', ['--ramp', '8,4'], 'bench: --ramp: levels must increase'],
+    ['src/cluster/main.ts', ['--nodes', '5'], 'cluster: --nodes'],
   ])('%s %j is one line naming the flag, exit code 2', async (file, args, message) => {
     const result = await run(file, args);
     expect(result.exitCode).toBe(2);
