@@ -51,6 +51,12 @@ describe('the operator commands', () => {
     ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
     ['bench/bench.ts', ['--ramp', '8,4'], 'bench: --ramp: levels must increase'],
     ['src/cluster/main.ts', ['--nodes', '5'], 'cluster: --nodes'],
+    [
+      'src/cluster/main.ts',
+      ['--processes-per-role', '9'],
+      'cluster: --processes-per-role: must be a whole number from 1 to 8',
+    ],
+    ['src/cluster/main.ts', ['--history-shards', '0'], 'cluster: --history-shards: must be a whole number from 1'],
   ])('%s %j is one line naming the flag, exit code 2', async (file, args, message) => {
     const result = await run(file, args);
     expect(result.exitCode).toBe(2);
