@@ -16,10 +16,11 @@ import { ORDERS_STREAM } from '../../src/events/nats/topology.js';
 import { freePort } from '../../src/servers/ports.js';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import type { orderSaga } from '../../src/workflows/order-saga.js';
-import { expectedStatus, mixedKinds, placeOrders } from '../scale/support/orders.js';
+import { expectedStatus, mixedKinds } from '../scale/support/orders.js';
 import type { PlacedOrder } from '../scale/support/orders.js';
 import { waitFor } from '../support/wait-for.js';
 import { checkInvariants } from './support/invariants.js';
+import { placeThroughBalancer } from './support/place-orders.js';
 
 const full = process.env.CLUSTER_TEST_FULL === '1';
 /** Orders per fault: 300 in all in the full run (three faults). */
@@ -35,6 +36,8 @@ let connection: Connection;
 let nats: NatsConnection;
 const crashes: string[] = [];
 const accepted: PlacedOrder[] = [];
+/** Per fault, the answers a client had to send again (a 503 while a Temporal server's shards move). */
+const retries: Record<string, Record<string, number>> = {};
 const log = (line: string) => {
   if (process.env.LOG_LEVEL && process.env.LOG_LEVEL !== 'error') console.info(`[cluster] ${line}`);
 };
@@ -68,6 +71,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  console.info(`cluster test: answers retried per fault ${JSON.stringify(retries)}`);
   await nats?.close().catch(() => undefined);
   await connection?.close().catch(() => undefined);
   await cluster?.stop();
@@ -76,10 +80,11 @@ afterAll(async () => {
 
 /** Places `count` orders through the load balancer while `fault` runs; resolves once both are done. */
 async function ordersDuring(count: number, runId: string, fault: () => Promise<void>): Promise<PlacedOrder[]> {
-  const placing = placeOrders(() => [cluster.urls.api], mixedKinds(count), { concurrency, runId });
-  const [placed] = await Promise.all([placing, fault()]);
-  accepted.push(...placed);
-  return placed;
+  const placing = placeThroughBalancer(cluster.urls.api, mixedKinds(count), { concurrency, runId });
+  const [{ orders, retried }] = await Promise.all([placing, fault()]);
+  accepted.push(...orders);
+  retries[runId] = retried;
+  return orders;
 }
 
 /** Polls the invariants until they hold for every order so far; the last violations otherwise. */
