@@ -38,7 +38,10 @@ export async function placeThroughBalancer(
             headers: { 'content-type': 'application/json', 'idempotency-key': `${runId}-${i}` },
             body: JSON.stringify(body),
           });
-          answer = (await res.json()) as typeof answer;
+          // The load balancer's own 503 (no API process ready) is HTML, not the API's JSON error.
+          answer = (await res
+            .json()
+            .catch(() => ({ error: { code: 'not the API: no process ready' } }))) as typeof answer;
         } catch (error) {
           if (Date.now() > deadline) throw new Error(`order ${i}: no answer within ${retryForMs} ms`, { cause: error });
           retry('connection');
