@@ -90,8 +90,7 @@ export interface ShippingActivities {
 }
 
 /** Order-level events have no service store behind them; the order worker publishes them. */
-export type OrderEventName =
-  'OrderCreated' | 'OrderCompleted' | 'OrderFailed' | 'OrderCancelled' | 'CompensationFailed';
+export type OrderEventName = 'OrderCreated' | 'OrderCompleted' | 'OrderFailed' | 'OrderCancelled' | 'CompensationFailed';
 
 export interface PublishOrderEventInput {
   name: OrderEventName;
