@@ -56,7 +56,9 @@ export const servers = /** @type {const} @satisfies {Record<string, Server>} */ 
 export const needs = {
   dev: ['temporal-cli', 'nats-server'],
   test: ['temporal-cli', 'nats-server', 'test-server', 'postgres'],
+  // The CLI runs deploy/temporal/init.sh (namespace, search attributes) as compose's admin-tools job does.
   cluster: [
+    'temporal-cli',
     'temporal-server',
     'temporal-sql-tool',
     'temporal-schema',

@@ -29,10 +29,13 @@ export const versions = {
   /** Newest stable nats-server v2 on the Go module proxy when this was pinned. */
   natsServer: '2.15.3',
   testServer: readTestServerVersion(),
-  /** Temporal's own server and SQL schema tool, the same release as compose's `temporalio/server` image. */
-  temporalServer: '1.30.1',
+  /**
+   * Temporal's own server and SQL schema tool, the same release as compose's `temporalio/server` and
+   * `temporalio/admin-tools` images, and as the dev server the CLI above embeds: one set of versions everywhere.
+   */
+  temporalServer: '1.29.1',
   /** The Temporal UI server, the same release as compose's `temporalio/ui` image (built from this module's tag). */
-  temporalUiServer: '2.34.0',
+  temporalUiServer: '2.42.1',
   /** Jaeger's all-in-one binary (the v2 line's `jaeger`, from the module's v1 tag of the same release). */
   jaeger: '1.76.0',
   /** The property-based OpenAPI tester, from PyPI (tools/schemathesis.mjs). */
@@ -154,15 +157,15 @@ export function resolveTemporalSchemaDir(options = {}) {
 }
 
 /**
- * The Temporal UI server (the Web UI with its assets embedded), pointed at the cluster's frontend. Its module
- * replaces grpc-gateway with Temporal's fork, so it is built in a tools module that keeps that replacement.
- * The module's `config/` folder comes along for `temporal-ui-server --root <entry> --env development start`.
+ * The Temporal UI server (the Web UI with its assets embedded), pointed at the cluster's frontend. Its module has no
+ * `replace` directive, so `go install` builds it. The module's `config/` folder comes along for
+ * `temporal-ui-server --root <entry> --env docker start`, the configuration the `temporalio/ui` image runs on.
  * @param {ResolveOptions} [options]
  */
 export function resolveTemporalUiServer({ log = () => {} } = {}) {
   const explicit = fromEnv('TEMPORAL_UI_SERVER_PATH', 'the temporal-ui-server executable');
   if (explicit) return explicit;
-  const dir = goBuildWithToolsModule({
+  const dir = goInstall({
     name: 'temporal-ui-server',
     module: 'github.com/temporalio/ui-server/v2',
     version: versions.temporalUiServer,

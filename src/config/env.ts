@@ -101,12 +101,12 @@ export const envSchema = z.object({
 
   NATS_URL: z
     .string()
-    .regex(/^nats:\/\//, 'a nats:// URL')
+    .regex(/^nats:\/\/[^,\s]+(,nats:\/\/[^,\s]+)*$/, 'a nats:// URL, or several separated by commas')
     .default('nats://127.0.0.1:4222')
     .meta({
       description:
         'The NATS server every process publishes events to and consumes them from; `npm run dev` starts its ' +
-        'nats-server on this port.',
+        'nats-server on this port. Several nodes of one cluster, comma-separated, let a process start while one is down.',
       roles: ['every role', 'npm run dev', 'npm run events:redrive', 'npm run read-model:rebuild', 'npm run loadgen'],
     }),
   NATS_MONITOR_PORT: port.default(8222).meta({
@@ -353,6 +353,28 @@ export const envSchema = z.object({
     roles: ['api', 'npm run token'],
   }),
 
+  METRICS_PORT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(65535)
+    .default(0)
+    .meta({
+      description:
+        'The port of a role process’s ops server (`npm start -- --role ...`): `GET /healthz` (the process is up) and ' +
+        '`GET /readyz` (what its roles depend on answers: Temporal, NATS, its database). 0 picks a free port, so ' +
+        'copies on one host never collide; the port is logged (`ops server listening`). Compose fixes it per container.',
+      roles: ['every role'],
+    }),
+  METRICS_HOST: z
+    .string()
+    .min(1)
+    .default('127.0.0.1')
+    .meta({
+      description: 'The address the ops server listens on (`0.0.0.0` in a container, for a scraper outside it).',
+      roles: ['every role'],
+    }),
+
   /**
    * Worker tuning (docs/scaling.md says what each changes). Unset means the SDK's default. Slots bound the
    * work one process takes on at once; pollers bound how many long-polls it keeps open per task queue.
@@ -451,6 +473,66 @@ export const envSchema = z.object({
         'Comma-separated two-letter country codes the shipping service delivers to; a shipment elsewhere is ' +
         'refused (`AddressRejected`) and the order compensated.',
       roles: ['shipping'],
+    }),
+
+  /**
+   * `npm run cluster` (src/cluster/): the compose topology as local processes. Only the addresses a user dials are
+   * settings; the ports between the cluster's own processes are picked free at each start.
+   */
+  CLUSTER_DATA_DIR: z
+    .string()
+    .min(1)
+    .default('./data/cluster')
+    .meta({
+      description:
+        'The folder `npm run cluster` keeps its state in (PostgreSQL, the three JetStream stores, the workflow ' +
+        'bundle) and its logs (`logs/`, one file per process); a second start resumes on it.',
+      roles: ['npm run cluster'],
+    }),
+  CLUSTER_API_PORT: port.default(3000).meta({
+    description: 'The port of the cluster’s load balancer in front of its API processes: the API’s address.',
+    roles: ['npm run cluster'],
+  }),
+  CLUSTER_TEMPORAL_PORT: port.default(7233).meta({
+    description:
+      'The port of the cluster’s load balancer in front of its Temporal frontends: the address every worker, the ' +
+      'API and the Web UI use.',
+    roles: ['npm run cluster'],
+  }),
+  CLUSTER_UI_PORT: port.default(8080).meta({
+    description: 'The port of the cluster’s Temporal Web UI (the UI server, pointed at the load balancer).',
+    roles: ['npm run cluster'],
+  }),
+  CLUSTER_NATS_PORT: port
+    .max(65533)
+    .default(4222)
+    .meta({
+      description: 'The client port of the first of the cluster’s three NATS nodes; the others take the next two.',
+      roles: ['npm run cluster'],
+    }),
+  CLUSTER_PROCESSES_PER_ROLE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(8)
+    .default(2)
+    .meta({
+      description:
+        'Processes of each worker and subscriber role the cluster runs (the API always runs two, behind its load ' +
+        'balancer).',
+      roles: ['npm run cluster'],
+    }),
+  CLUSTER_HISTORY_SHARDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(16_384)
+    .default(4)
+    .meta({
+      description:
+        'History shards of the cluster’s Temporal. Fixed by the first start on a data folder: the servers refuse a ' +
+        'different count later (start from an empty `CLUSTER_DATA_DIR` to change it).',
+      roles: ['npm run cluster'],
     }),
 });
 

@@ -8,9 +8,23 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
+}
+
+/**
+ * A free port in [`from`, `below`), tried at random: for a server that cannot take the OS's ephemeral ports (Temporal
+ * stores its membership ports in a `smallint`).
+ */
+export async function freePortInRange(from: number, below: number, host = '127.0.0.1'): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = from + Math.floor(Math.random() * (below - from));
+    if (!(await portInUse(port, host))) return port;
+  }
+  throw new Error(`no free port between ${from} and ${below - 1} on ${host}`);
 }
 
 /** True when something already listens on host:port. */

@@ -36,6 +36,14 @@ export interface StartOptions {
    * can arrange it (Linux, through util-linux `setpriv --pdeathsig`); elsewhere `pidFile` is the only cleanup.
    */
   dieWithParent?: boolean;
+  /** Extra environment for the server (on top of ours). */
+  env?: Record<string, string>;
+  /** The folder it runs in (ours unless given). */
+  cwd?: string;
+  /** How long `stop()` waits after SIGTERM before SIGKILL (5 s unless given): a draining worker needs longer. */
+  killAfterMs?: number;
+  /** Called once when the process has exited, whoever stopped it: a supervisor restarts what died on its own. */
+  onExit?: (exit: { code: number | undefined; signal: string | undefined }) => void;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -84,7 +92,20 @@ function canSetParentDeathSignal(): boolean {
 
 /** Starts a server and resolves once `ready()` says so; rejects with a one-line cause otherwise. */
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
-  const { name, binary, args, ports, ready, logFile, pidFile, dieWithParent = false, timeoutMs = 30_000 } = options;
+  const {
+    name,
+    binary,
+    args,
+    ports,
+    ready,
+    logFile,
+    pidFile,
+    dieWithParent = false,
+    env,
+    cwd,
+    onExit,
+    timeoutMs = 30_000,
+  } = options;
   for (const port of ports) {
     if (await portInUse(port)) {
       throw new ServerStartError(`${name}: port ${port} is already in use; stop what holds it or choose another port`);
@@ -100,12 +121,14 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
     // until the roles that use it have drained, and we stop it last. `killOnExit` covers our own exit.
     detached: true,
     reject: false,
+    ...(env ? { env } : {}),
+    ...(cwd ? { cwd } : {}),
     stdin: 'ignore',
     stdout: 'pipe',
     stderr: 'pipe',
     all: true,
     buffer: { stdout: false, stderr: false, all: true },
-    forceKillAfterDelay: 5_000,
+    forceKillAfterDelay: options.killAfterMs ?? 5_000,
   });
   // The cause is often the first line (a bad flag, then the usage text) or the last (a fatal error): keep both ends.
   let head = '';
@@ -119,11 +142,12 @@ export async function startServerProcess(options: StartOptions): Promise<ServerP
   let exited = false;
   const unregister = killOnExit(child);
   if (pidFile && child.pid !== undefined) writePidRecord(pidFile, { name, pid: child.pid, binary, args });
-  const done = child.then(() => {
+  const done = child.then((result) => {
     exited = true;
     unregister();
     if (pidFile) removePidRecord(pidFile, child.pid);
     log?.end();
+    onExit?.({ code: result.exitCode, signal: result.signal });
   });
 
   const stop = async () => {

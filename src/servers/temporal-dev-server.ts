@@ -1,11 +1,10 @@
 // Starts the real Temporal dev server (Temporal CLI `server start-dev`) with its Web UI and our search attributes.
-import { Connection } from '@temporalio/client';
-import proto from '@temporalio/proto';
 import type { SearchAttributeType } from '@temporalio/common';
 import type { SearchAttributeKey } from '@temporalio/common/lib/search-attributes.js';
 import { resolveTemporalCli } from '../../tools/servers.mjs';
 import { orderSearchAttributes } from '../shared/search-attributes.js';
 import { startServerProcess, type ServerProcess, type StartOptions } from './server-process.js';
+import { temporalServing } from './temporal-health.js';
 
 export interface TemporalDevServerOptions extends Pick<StartOptions, 'pidFile' | 'dieWithParent'> {
   host?: string;
@@ -57,23 +56,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   for (const key of searchAttributes) args.push('--search-attribute', `${key.name}=${cliTypeNames[key.type]}`);
 
-  const ready = async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 1_000 });
-    try {
-      const { status } = await connection.healthService.check({
-        service: 'temporal.api.workflowservice.v1.WorkflowService',
-      });
-      return status === proto.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
-    } finally {
-      await connection.close();
-    }
-  };
   const server = await startServerProcess({
     name: 'temporal dev server',
     binary: resolveTemporalCli(),
     args,
     ports: uiPort ? [port, uiPort] : [port],
-    ready,
+    ready: () => temporalServing(address),
     logFile,
     pidFile,
     dieWithParent,

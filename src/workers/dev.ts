@@ -8,6 +8,7 @@ import { startNatsServer } from '../servers/nats-server.js';
 import { stopLeftBehind } from '../servers/pid-file.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
+import { readyBanner } from './banner.js';
 import type { ProcessContext } from './role-context.js';
 import { createRoleContext } from './role-context.js';
 import { roleNames, type RunningRole } from './role.js';
@@ -92,18 +93,15 @@ async function main() {
   roles.push(...(await startRoles(context, roleNames)));
   const { port: temporalPort } = splitHostPort(config.TEMPORAL_ADDRESS);
   console.log(
-    [
-      '',
-      `order-saga is ready: ${roleNames.join(', ')}`,
-      `  API:             http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`,
-      `  Temporal:        ${config.TEMPORAL_ADDRESS}`,
-      `  Temporal Web UI: http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
-      `  NATS:            ${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
-      `  Data:            ${dataDir}  (server logs in logs/)`,
-      ...tokenLines(config),
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
+    readyBanner({
+      running: roleNames.join(', '),
+      api: `http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`,
+      temporal: config.TEMPORAL_ADDRESS,
+      ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
+      nats: `${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
+      data: `${dataDir}  (server logs in logs/)`,
+      notes: tokenLines(config),
+    }),
   );
 }
 

@@ -1,8 +1,11 @@
-// The process entry point for deployments: `npm start -- --role payments[,inventory...]` runs those roles here.
+// The process entry point for deployments: `npm start -- --role payments[,inventory...]` runs those roles here, with
+// the process's ops server (GET /healthz, GET /readyz) on METRICS_PORT.
 import { z } from 'zod';
 import { FlagError, parseFlags, runCommand, type CommandInfo } from '../cli/args.js';
 import { loadConfig } from '../config/env.js';
+import type { Probe } from '../lib/readiness.js';
 import { createLogger } from '../logger.js';
+import { startOpsServer } from './ops-server.js';
 import { createRoleContext } from './role-context.js';
 import { roleNames, type RoleName, type RunningRole } from './role.js';
 import { startRoles, stopRoles } from './run-roles.js';
@@ -37,19 +40,38 @@ function parseRoles(argv: string[]): RoleName[] {
   return requested as RoleName[];
 }
 
+/** One probe per name: the process's NATS connection and the API's probe of the same connection are one check. */
+function distinct(probes: readonly Probe[]): Probe[] {
+  const byName = new Map<string, Probe>();
+  for (const probe of probes) if (!byName.has(probe.name)) byName.set(probe.name, probe);
+  return [...byName.values()];
+}
+
 async function main(argv: string[]): Promise<void> {
   const roles = parseRoles(argv);
   const config = loadConfig();
   const logger = createLogger(roles.join('+'), config.LOG_LEVEL);
   const ctx = createRoleContext(config, logger, `order-saga:${roles.join('+')}`);
   const running: RunningRole[] = [];
+  let state: 'starting' | 'running' | 'stopping' = 'starting';
   installTemporalRuntime(logger);
+  // First, so a supervisor sees the process live (and not ready) while its roles start.
+  const ops = await startOpsServer({
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    logger,
+    probes: () =>
+      state === 'running' ? distinct([...ctx.probes(), ...running.flatMap((r) => r.probes ?? [])]) : state,
+  });
   exitOnSignals(logger, async () => {
+    state = 'stopping';
     await stopRoles(running);
     await ctx.close();
+    await ops.close();
   });
   running.push(...(await startRoles(ctx, roles)));
-  logger.info({ roles }, 'running');
+  if (state === 'starting') state = 'running';
+  logger.info({ roles, opsPort: ops.port }, 'running');
 }
 
 runCommand(command, main);

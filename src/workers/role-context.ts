@@ -2,17 +2,21 @@
 // the outbox relays), and the turns its read models take.
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsConnectionReadiness } from '../api/adapters/nats-readiness.js';
 import type { Config } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
 import { JetStreamEventPublisher } from '../events/nats/jetstream-publisher.js';
 import { eventSettingsFromConfig } from '../events/nats/settings.js';
 import { ensureEventStreams } from '../events/nats/topology.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { Probe } from '../lib/readiness.js';
 import type { Logger } from '../logger.js';
 import { oneAtATime } from '../read-models/generation.js';
 import type { RoleContext } from './role.js';
 
 export interface ProcessContext extends RoleContext {
+  /** The process's own dependencies for its /readyz: NATS, once a role has asked for the connection. */
+  probes(): Probe[];
   /** Drains the NATS connection, if one was opened; call after every role has stopped. */
   close(): Promise<void>;
 }
@@ -24,6 +28,7 @@ export interface ProcessContext extends RoleContext {
  */
 export function createRoleContext(config: Config, logger: Logger, connectionName = 'order-saga'): ProcessContext {
   let connection: Promise<NatsConnection> | undefined;
+  let opened: NatsConnection | undefined;
   let publisher: Promise<EventPublisher> | undefined;
   const settings = eventSettingsFromConfig(config);
 
@@ -36,6 +41,7 @@ export function createRoleContext(config: Config, logger: Logger, connectionName
         await nc.close().catch(() => undefined);
         throw error;
       }
+      opened = nc;
       return nc;
     })().catch((error: unknown) => {
       connection = undefined;
@@ -55,6 +61,7 @@ export function createRoleContext(config: Config, logger: Logger, connectionName
         },
       )),
     exclusive: oneAtATime(),
+    probes: () => (opened ? [natsConnectionReadiness(opened)] : []),
     close: async () => {
       // A connection that never opened, or lost its server, has nothing left to drain.
       if (connection)

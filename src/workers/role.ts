@@ -2,6 +2,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Config } from '../config/env.js';
 import type { EventPublisher } from '../events/publisher.js';
+import type { Probe } from '../lib/readiness.js';
 import type { Logger } from '../logger.js';
 import type { Exclusive } from '../read-models/generation.js';
 
@@ -32,6 +33,8 @@ export interface RoleContext {
 /** A started role; `stop` stops taking new work, lets in-flight work finish, and closes connections. */
 export interface RunningRole {
   name: RoleName;
+  /** What the role needs in order to work, checked by the process's `GET /readyz` (src/workers/ops-server.ts). */
+  probes?: readonly Probe[];
   stop(): Promise<void>;
 }
 

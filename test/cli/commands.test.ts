@@ -23,6 +23,7 @@ describe('the operator commands', () => {
     ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
     ['src/cli/token.ts', 'usage: npm run token -- --customer <customerId> | --operator <name> [--ttl <duration>]'],
     ['src/cli/outbox-status.ts', 'usage: npm run outbox:status -- [--service orders|payments|inventory|shipping]'],
+    ['src/cluster/main.ts', 'usage: npm run cluster'],
   ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {
     const result = await run(file, ['--help']);
     expect(result.exitCode).toBe(0);
@@ -60,6 +61,13 @@ describe('the operator commands', () => {
     ['bench/loadgen/cli.ts', ['--rate', 'fast'], 'loadgen: --rate: must be a number above 0 and at most 5000'],
     ['bench/loadgen/soak.ts', ['--api', 'http://x'], 'soak: --api: npm run soak starts its own system'],
     ['bench/bench.ts', ['--ramp', '8,4'], 'bench: --ramp: levels must increase'],
+    ['src/cluster/main.ts', ['--nodes', '5'], 'cluster: --nodes'],
+    [
+      'src/cluster/main.ts',
+      ['--processes-per-role', '9'],
+      'cluster: --processes-per-role: must be a whole number from 1 to 8',
+    ],
+    ['src/cluster/main.ts', ['--history-shards', '0'], 'cluster: --history-shards: must be a whole number from 1'],
   ])('%s %j is one line naming the flag, exit code 2', async (file, args, message) => {
     const result = await run(file, args);
     expect(result.exitCode).toBe(2);

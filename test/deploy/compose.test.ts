@@ -1,19 +1,29 @@
 // docker-compose.yml against the Compose specification's JSON schema, and against the code it deploys: roles,
-// environment variables, search attributes, start order, and the files it mounts.
+// environment variables, search attributes, start order, the files it mounts, and what `npm run cluster` runs from
+// the same files (the same versions, variables and logins).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { envSchema, loadConfig } from '../../src/config/env.js';
+import { haproxyEnv } from '../../src/cluster/haproxy.js';
+import { planCluster } from '../../src/cluster/layout.js';
+import type { ClusterLayout } from '../../src/cluster/layout.js';
+import { natsNodeEnv } from '../../src/cluster/nats.js';
+import { deployFiles } from '../../src/cluster/paths.js';
+import { roleEnv, roleEnvironment, roleLogins, sharedRoleEnvironment } from '../../src/cluster/roles.js';
+import { temporalNodeEnv } from '../../src/cluster/temporal.js';
 import { orderSearchAttributes } from '../../src/shared/search-attributes.js';
 import { roleNames } from '../../src/workers/role.js';
+import { versions } from '../../tools/servers.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 interface Service {
   image?: string;
+  entrypoint?: string[] | string;
   build?: unknown;
   command?: string[] | string;
   environment?: Record<string, string | number | boolean | null> | string[];
@@ -56,9 +66,9 @@ describe('docker-compose.yml', () => {
     expect(valid).toBe(true);
   });
 
-  it('runs every role, each in its own service of the project image, with the start command', () => {
+  it('runs every role, each in services of its own of the project image, with the start command', () => {
     const start = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts.start;
-    expect(appServices.map(([, s]) => roleOf(s)).sort()).toEqual([...roleNames].sort());
+    expect([...new Set(appServices.map(([, s]) => roleOf(s)))].sort()).toEqual([...roleNames].sort());
     for (const [name, service] of appServices) {
       expect(Array.isArray(service.command), name).toBe(true);
       const command = (service.command as string[]).join(' ');
@@ -78,11 +88,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('scales workers and subscribers with replicas, and keeps one API behind its published port', () => {
+  it('scales workers and subscribers with replicas, and runs two API services behind the load balancer', () => {
+    const apis = appServices.filter(([, s]) => roleOf(s) === 'api');
+    expect(apis.map(([name]) => name)).toEqual(['api-1', 'api-2']);
     for (const [name, service] of appServices) {
-      if (roleOf(service) === 'api') expect(service.deploy?.replicas, name).toBeUndefined();
-      else expect(Number(service.deploy?.replicas), name).toBeGreaterThanOrEqual(2);
+      if (roleOf(service) === 'api') {
+        expect(service.deploy?.replicas, name).toBeUndefined();
+        expect((service as { ports?: unknown }).ports, `${name} is reached through haproxy only`).toBeUndefined();
+      } else expect(Number(service.deploy?.replicas), name).toBeGreaterThanOrEqual(2);
     }
+    const haproxy = environmentOf(compose.services.haproxy ?? {});
+    expect([haproxy.API_1_ADDRESS, haproxy.API_2_ADDRESS]).toEqual(['api-1:3000', 'api-2:3000']);
+    for (const [name, service] of appServices)
+      expect(environmentOf(service).TEMPORAL_ADDRESS, name).toBe('haproxy:7233');
   });
 
   it('gives each service that owns data its own PostgreSQL role, schema and URL', () => {
@@ -121,8 +139,10 @@ describe('docker-compose.yml', () => {
         }
       }
     }
-    const api = compose.services.api;
-    expect(JSON.stringify(api?.healthcheck?.test)).toContain('/readyz');
+    for (const [name, service] of appServices) {
+      const port = environmentOf(service).METRICS_PORT;
+      expect(JSON.stringify(service.healthcheck?.test), name).toContain(`http://127.0.0.1:${port}/readyz`);
+    }
   });
 
   it('mounts files that exist', () => {
@@ -140,9 +160,11 @@ describe('docker-compose.yml', () => {
     const cluster = read('deploy/nats/cluster.conf');
     expect(cluster).toMatch(/^\s*sync_interval: always$/m);
     expect(cluster).toMatch(/^\s*store_dir: /m);
-    for (const [name] of nodes) {
+    for (const [name, service] of nodes) {
       expect(read(`deploy/nats/${name}.conf`)).toMatch(new RegExp(`^server_name: ${name}$`, 'm'));
-      expect(cluster).toContain(`nats-route://${name}:6222`);
+      expect(environmentOf(service).NATS_ROUTES, name).toBe(
+        `[${nodes.map(([node]) => `nats-route://${node}:6222`).join(', ')}]`,
+      );
     }
     for (const [name, service] of appServices)
       expect(environmentOf(service).EVENTS_REPLICAS, name).toBe(String(nodes.length));
@@ -154,5 +176,126 @@ describe('docker-compose.yml', () => {
     for (const attribute of orderSearchAttributes) {
       expect(init).toContain(`${attribute.name}:${cliType[attribute.type] ?? attribute.type}`);
     }
+  });
+
+  describe('and `npm run cluster`, which runs the same topology from the same files', () => {
+    const port = { next: 20_000 };
+    const layout: Promise<ClusterLayout> = planCluster(
+      {
+        dataDir: '/tmp/order-saga-compose-test',
+        apiPort: 3000,
+        temporalPort: 7233,
+        uiPort: 8080,
+        natsPorts: [4222, 4223, 4224],
+        processesPerRole: 2,
+        historyShards: 4,
+      },
+      { free: () => Promise.resolve(port.next++), freeBelow32768: () => Promise.resolve(port.next++) },
+    );
+    const mounts = (service: Service) =>
+      (service.volumes ?? []).flatMap((v) => (typeof v === 'string' ? [v.split(':').slice(0, 2)] : []));
+    const mountedAt = (service: string, file: string): string | undefined => {
+      const relative = `./${file.slice(root.length + 1)}`;
+      for (const [source, target] of mounts(compose.services[service] ?? {})) {
+        if (relative === source) return target;
+        if (source && relative.startsWith(`${source}/`)) return `${target}${relative.slice(source.length)}`;
+      }
+      return undefined;
+    };
+
+    it('pins the server versions the runner builds', () => {
+      const images = services.map(([, s]) => s.image ?? '');
+      expect(images).toContain(`temporalio/server:${versions.temporalServer}`);
+      expect(images).toContain(`temporalio/admin-tools:${versions.temporalServer}`);
+      expect(images).toContain(`temporalio/ui:${versions.temporalUiServer}`);
+      expect(images).toContain(`nats:${versions.natsServer}-alpine`);
+      expect(images.filter((i) => /^(temporalio|nats)/.test(i)).every((i) => !i.endsWith(':latest'))).toBe(true);
+    });
+
+    it('mounts every server configuration file the runner reads', () => {
+      expect(mountedAt('postgres', deployFiles.postgresInit)).toBeDefined();
+      expect(mountedAt('temporal-schema', deployFiles.temporalSetupSchema)).toBe('/deploy/setup-schema.sh');
+      expect(mountedAt('temporal-init', deployFiles.temporalInit)).toBe('/deploy/init.sh');
+      for (const node of ['temporal-1', 'temporal-2']) {
+        const dir = mountedAt(node, deployFiles.temporalConfigDir);
+        expect(dir, node).toBe(environmentOf(compose.services[node] ?? {}).TEMPORAL_CONFIG_DIR);
+      }
+      expect(mountedAt('haproxy', deployFiles.haproxy)).toBe('/usr/local/etc/haproxy/haproxy.cfg');
+      for (const n of [1, 2, 3]) {
+        const target = mountedAt(`nats-${n}`, deployFiles.natsNode(n));
+        expect(JSON.stringify(compose.services[`nats-${n}`]?.command)).toContain(target ?? 'not mounted');
+      }
+    });
+
+    it('sets every variable the shared files read, in compose and in the runner', async () => {
+      const plan = await layout;
+      /** The names a file reads, outside its comments (the Temporal template's comments are YAML `#` lines too). */
+      const variables = (file: string, pattern: RegExp) => [
+        ...new Set(
+          [
+            ...readFileSync(file, 'utf8')
+              .replace(/^\s*#.*$/gm, '')
+              .matchAll(pattern),
+          ].map((m) => String(m[1])),
+        ),
+      ];
+      // `$NAME` (nats-server), `"${NAME}"` (HAProxy), `{{ env "NAME"` without a default (Temporal's template).
+      const natsVars = variables(join(root, 'deploy/nats/cluster.conf'), /\$([A-Z_]+)/g);
+      const haproxyVars = variables(deployFiles.haproxy, /"\$\{([A-Z0-9_]+)\}"/g);
+      const temporalRequired = variables(
+        join(deployFiles.temporalConfigDir, 'order-saga.yaml'),
+        /\{\{ env "([A-Z_]+)"/g,
+      );
+      expect(natsVars).toHaveLength(6);
+      expect(haproxyVars).toHaveLength(6);
+      expect(temporalRequired).toEqual(
+        expect.arrayContaining(['POSTGRES_SEEDS', 'POSTGRES_PWD', 'TEMPORAL_ADDRESS', 'TEMPORAL_CONFIG_DIR']),
+      );
+      for (const n of [1, 2, 3]) {
+        const composeEnv = environmentOf(compose.services[`nats-${n}`] ?? {});
+        const runnerEnv = natsNodeEnv(plan, n - 1);
+        for (const name of natsVars) {
+          expect(composeEnv, `nats-${n}: ${name}`).toHaveProperty(name);
+          expect(runnerEnv, `runner nats-${n}: ${name}`).toHaveProperty(name);
+        }
+      }
+      const haproxy = environmentOf(compose.services.haproxy ?? {});
+      for (const name of haproxyVars) {
+        expect(haproxy, String(name)).toHaveProperty(name);
+        expect(haproxyEnv(plan), `runner: ${name}`).toHaveProperty(name);
+      }
+      for (const [i, node] of ['temporal-1', 'temporal-2'].entries()) {
+        const composeEnv = environmentOf(compose.services[node] ?? {});
+        for (const name of temporalRequired) {
+          // The broadcast address is the container's own, worked out at start (compose's command); locally BIND_ON_IP.
+          if (name === 'TEMPORAL_BROADCAST_ADDRESS') {
+            expect(JSON.stringify(compose.services[node]?.command)).toContain('TEMPORAL_BROADCAST_ADDRESS');
+            continue;
+          }
+          expect(composeEnv, `${node}: ${name}`).toHaveProperty(name);
+          expect(temporalNodeEnv(plan, i), `runner ${node}: ${name}`).toHaveProperty(name);
+        }
+        expect(composeEnv.NUM_HISTORY_SHARDS, node).toBe(String(plan.settings.historyShards));
+      }
+    });
+
+    it('gives each role the login and settings compose gives it', async () => {
+      const plan = await layout;
+      for (const [name, service] of appServices) {
+        const role = roleOf(service) as (typeof roleNames)[number];
+        const env = environmentOf(service);
+        const processPlan = plan.processes.find((p) => p.role === role);
+        expect(processPlan, name).toBeDefined();
+        const runner = roleEnv(plan, processPlan!, {});
+        const login = env.DATABASE_URL ? new URL(env.DATABASE_URL).username : undefined;
+        expect(roleLogins[role], name).toBe(login);
+        expect(runner.DATABASE_URL ? new URL(runner.DATABASE_URL).username : undefined, name).toBe(login);
+        for (const [key, value] of Object.entries({ ...sharedRoleEnvironment, ...roleEnvironment[role] })) {
+          expect(env[key], `${name}: ${key}`).toBe(value);
+          expect(runner[key], `runner ${name}: ${key}`).toBe(value);
+        }
+        expect(runner.NATS_URL?.split(','), name).toHaveLength(env.NATS_URL?.split(',').length ?? 0);
+      }
+    });
   });
 });

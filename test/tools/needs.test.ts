@@ -8,9 +8,10 @@ describe('what each command needs', () => {
     expect(needs.test).toEqual(['temporal-cli', 'nats-server', 'test-server', 'postgres']);
   });
 
-  it('gives the cluster its own servers and no dev server', () => {
+  it('gives the cluster its own servers, and the CLI for the init script compose runs too', () => {
     expect(needs.cluster).toEqual(
       expect.arrayContaining([
+        'temporal-cli',
         'temporal-server',
         'temporal-sql-tool',
         'temporal-schema',
@@ -20,7 +21,7 @@ describe('what each command needs', () => {
         'postgres',
       ]),
     );
-    expect(needs.cluster).not.toContain('temporal-cli');
+    expect(needs.cluster).not.toContain('test-server');
   });
 
   it('names only servers the bootstrap knows', () => {
@@ -36,6 +37,7 @@ describe('bootstrap arguments', () => {
   it('provides only what the named command needs', () => {
     expect(parseBootstrapArgs(['--for', 'dev'])).toEqual(['temporal-cli', 'nats-server']);
     expect(parseBootstrapArgs(['--for=cluster'])).toEqual([
+      'temporal-cli',
       'nats-server',
       'postgres',
       'temporal-server',

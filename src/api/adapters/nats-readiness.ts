@@ -1,16 +1,10 @@
 // Readiness probes for NATS: a round trip on an existing connection, or a fresh connection to a URL.
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { natsServers } from '../../events/nats/connection.js';
+import { withTimeout } from '../../lib/readiness.js';
 import type { ReadinessProbe } from '../ports/readiness-probe.js';
 import { probeTimeoutMs } from './temporal-readiness.js';
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * A PING/PONG on the connection the API uses for its event streams: while the client is reconnecting the
@@ -31,7 +25,12 @@ export function natsUrlReadiness(url: string, timeoutMs = probeTimeoutMs): Readi
   return {
     name: 'nats',
     check: async () => {
-      const nc = await connect({ servers: url, timeout: timeoutMs, reconnect: false, name: 'order-saga-api-probe' });
+      const nc = await connect({
+        servers: natsServers(url),
+        timeout: timeoutMs,
+        reconnect: false,
+        name: 'order-saga-api-probe',
+      });
       try {
         await withTimeout(nc.flush(), timeoutMs, 'NATS');
       } finally {

@@ -1,5 +1,6 @@
 // GET /healthz (the process answers) and GET /readyz (the dependencies answer too).
 import { createRoute, OpenAPIHono, z } from '@hono/zod-openapi';
+import { runProbes } from '../../lib/readiness.js';
 import type { AppEnv } from '../app-env.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError, validationHook } from '../errors.js';
@@ -39,17 +40,7 @@ export function healthRoutes(deps: AppDeps) {
   return new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
     .openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200))
     .openapi(readyz, async (c) => {
-      const results = await Promise.allSettled(deps.readiness.map((probe) => probe.check()));
-      const checks: Record<string, string> = {};
-      const down: string[] = [];
-      results.forEach((result, i) => {
-        const name = deps.readiness[i]?.name ?? `probe-${i}`;
-        if (result.status === 'fulfilled') checks[name] = 'up';
-        else {
-          down.push(name);
-          checks[name] = `down: ${result.reason instanceof Error ? result.reason.message : String(result.reason)}`;
-        }
-      });
+      const { checks, down } = await runProbes(deps.readiness);
       if (down.length > 0) throw new ApiError('NOT_READY', `Not ready: ${down.join(' and ')} unreachable`, { checks });
       return c.json({ status: 'ready' as const, checks }, 200);
     });

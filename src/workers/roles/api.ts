@@ -47,6 +47,7 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
     const auth = await openApiAuth(config);
     const ports = await readPorts(ctx);
     const shutdown = new AbortController();
+    const readiness = [temporalReadiness(temporal), ports.natsReadiness ?? natsUrlReadiness(config.NATS_URL)];
     const app = createApp({
       config,
       logger: log,
@@ -58,7 +59,7 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
       analytics: ports.analytics,
       events: ports.events,
       products,
-      readiness: [temporalReadiness(temporal), ports.natsReadiness ?? natsUrlReadiness(config.NATS_URL)],
+      readiness,
       shutdown: shutdown.signal,
     });
     const server = createAdaptorServer({ fetch: app.fetch, hostname: config.API_HOST }) as Server;
@@ -76,6 +77,8 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
     log.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'API listening');
     return {
       name: 'api',
+      // The process's /readyz asks what the API's own /readyz asks.
+      probes: readiness,
       stop: async () => {
         // Stop accepting, end the event streams, let requests in flight (bounded by the update timeout) finish.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -2,14 +2,24 @@
 import { eventSettingsFromConfig } from '../../events/nats/settings.js';
 import { readModelLocations } from '../../read-models/databases.js';
 import { startNotificationsService } from '../../read-models/notifications/subscription.js';
+import { databaseProbe } from '../readiness.js';
 import type { RoleStarter } from '../role.js';
 
 export const startNotifications: RoleStarter = async (ctx) => {
+  const location = readModelLocations(ctx.config).notifications;
   const service = await startNotificationsService({
     nc: await ctx.nats(),
-    location: readModelLocations(ctx.config).notifications,
+    location,
     settings: eventSettingsFromConfig(ctx.config),
     logger: ctx.logger.child({ role: 'notifications' }),
   });
-  return { name: 'notifications', stop: () => service.stop() };
+  const database = databaseProbe('notifications', location);
+  return {
+    name: 'notifications',
+    probes: [database],
+    stop: async () => {
+      await database.close();
+      await service.stop();
+    },
+  };
 };

@@ -3,6 +3,7 @@ import { eventSettingsFromConfig } from '../../events/nats/settings.js';
 import { readModelLocations } from '../../read-models/databases.js';
 import type { ReadModelLocations } from '../../read-models/databases.js';
 import type { ReadModelService, ReadModelServiceOptions } from '../../read-models/service.js';
+import { databaseProbe } from '../readiness.js';
 import type { RoleName, RoleStarter } from '../role.js';
 
 /**
@@ -17,16 +18,20 @@ export function readModelRole(
 ): RoleStarter {
   return async (ctx) => {
     const logger = ctx.logger.child({ role: name });
+    const where = readModelLocations(ctx.config)[location];
+    const database = databaseProbe(name, where);
     const service = await start({
       nc: await ctx.nats(),
-      location: readModelLocations(ctx.config)[location],
+      location: where,
       settings: eventSettingsFromConfig(ctx.config),
       logger,
       exclusive: ctx.exclusive,
     });
     return {
       name,
+      probes: [database],
       stop: async () => {
+        await database.close();
         await service.stop();
         // Competing instances share the durable, so only an instance itself knows its share of the work.
         const { consumer, stats } = service.subscription;

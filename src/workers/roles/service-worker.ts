@@ -6,6 +6,7 @@ import type { DatabaseLocation } from '../../db/database.js';
 import type { Outbox } from '../../events/outbox/outbox.js';
 import { relaySettingsFromConfig, startOutboxRelay } from '../../events/outbox/relay.js';
 import type { TaskQueue } from '../../shared/task-queues.js';
+import { databaseProbe } from '../readiness.js';
 import type { RoleName, RoleStarter } from '../role.js';
 import { startTemporalWorkerRole } from './temporal-worker.js';
 import type { TemporalWorkerRoleOptions } from './temporal-worker.js';
@@ -29,27 +30,31 @@ export function serviceWorkerRole<Store extends { close(): Promise<void>; readon
   spec: ServiceWorkerSpec<Store>,
 ): RoleStarter {
   return async (ctx) => {
-    const store = await spec.open(serviceDatabase(ctx.config, spec.name));
+    const location = serviceDatabase(ctx.config, spec.name);
+    const store = await spec.open(location);
+    const database = databaseProbe(spec.name, location);
     const relay = startOutboxRelay({
       outbox: store.outbox,
       publisher: ctx.publisher,
       settings: relaySettingsFromConfig(ctx.config),
       logger: ctx.logger.child({ role: spec.name }),
     });
+    const closeAll = async () => {
+      await relay.stop();
+      await database.close();
+      await store.close();
+    };
     try {
-      return await startTemporalWorkerRole(ctx, {
+      const role = await startTemporalWorkerRole(ctx, {
         name: spec.name,
         taskQueue: spec.name,
         activities: spec.activities({ store, config: ctx.config }),
         ...(spec.workflows ? { workflows: spec.workflows(ctx.config) } : {}),
-        onStopped: async () => {
-          await relay.stop();
-          await store.close();
-        },
+        onStopped: closeAll,
       });
+      return { ...role, probes: [...(role.probes ?? []), database] };
     } catch (error) {
-      await relay.stop();
-      await store.close();
+      await closeAll();
       throw error;
     }
   };

@@ -1,6 +1,7 @@
 // Runs one Temporal worker for a role: connects, polls its task queue in the background, and drains on stop.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Config } from '../../config/env.js';
+import { temporalWorkerProbe } from '../readiness.js';
 import type { RoleContext, RoleName, RunningRole } from '../role.js';
 
 export interface TemporalWorkerRoleOptions {
@@ -31,7 +32,10 @@ export function workerTuning(config: Config): Partial<WorkerOptions> {
  * SHUTDOWN_GRACE_PERIOD (activities still running then are cancelled and retried elsewhere), then closes
  * the connection. A worker that dies on its own is fatal for the process: a supervisor restarts it.
  */
-export async function startTemporalWorkerRole(ctx: RoleContext, options: TemporalWorkerRoleOptions): Promise<RunningRole> {
+export async function startTemporalWorkerRole(
+  ctx: RoleContext,
+  options: TemporalWorkerRoleOptions,
+): Promise<RunningRole> {
   const { name, taskQueue, activities, workflows, onStopped } = options;
   const connection = await NativeConnection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
@@ -51,6 +55,7 @@ export async function startTemporalWorkerRole(ctx: RoleContext, options: Tempora
   ctx.logger.info({ role: name, taskQueue }, 'worker polling');
   return {
     name,
+    probes: [temporalWorkerProbe(name, worker, connection)],
     stop: async () => {
       stopping = true;
       if (worker.getState() === 'RUNNING') worker.shutdown();
