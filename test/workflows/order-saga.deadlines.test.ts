@@ -43,9 +43,12 @@ async function scheduled(workflowId: string) {
 
 describe('step deadlines', () => {
   it('a run without deadline settings keeps the defaults (so every earlier history replays unchanged)', async () => {
+    // The settings of a run started before any of the optional ones existed: no deadlines, no escalation window.
+    const { approvalThreshold, approvalTimeout } = testSettings;
     const handle = await startOrder(
       env.client,
       newOrder({ shippingAddress: { ...newOrder().shippingAddress, country: 'JP' } }),
+      { approvalThreshold, approvalTimeout },
     );
     expect((await handle.result()).status).toBe('FAILED');
     expect(await scheduled(handle.workflowId)).toEqual([
@@ -70,8 +73,9 @@ describe('step deadlines', () => {
       { activity: 'chargePayment', scheduleToClose: 20, startToClose: 7 },
       { activity: 'reserveInventory', scheduleToClose: 20, startToClose: 7 },
       { activity: 'createShipment', scheduleToClose: 20, startToClose: 7 },
-      { activity: 'releaseInventory', scheduleToClose: 'unbounded', startToClose: 7 },
-      { activity: 'refundPayment', scheduleToClose: 'unbounded', startToClose: 7 },
+      // Compensations keep their escalation window (testSettings' 1h), with the run's attempt timeout.
+      { activity: 'releaseInventory', scheduleToClose: 3600, startToClose: 7 },
+      { activity: 'refundPayment', scheduleToClose: 3600, startToClose: 7 },
       { activity: 'publishOrderEvent', scheduleToClose: 'unbounded', startToClose: 30 },
     ]);
   });
