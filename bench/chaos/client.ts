@@ -72,8 +72,12 @@ export interface ClientOptions {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** An answer that says what happened to the request; anything else (no answer, a 5xx) is lost and sent again. */
-const answered = (status: number) => status < 500;
+/**
+ * An answer that says what happened to the request; anything else (no answer, a 5xx) is lost and sent again, and so
+ * are a 401 (the harness's token, signed afresh on the next try) and a 429 (the harness's own pace): neither is the
+ * order's outcome.
+ */
+const answered = (status: number) => status < 500 && status !== 401 && status !== 429;
 
 /**
  * Sends orders open-loop at `rate` until `stopSending`, each with an Idempotency-Key; a request whose answer was lost

@@ -287,7 +287,9 @@ export function checkInvariants(
   );
   const sequenced = events.filter((e) => e.sequence !== undefined);
   if (sequenced.length > 0) {
-    for (const [orderId, list] of byOrder<StoredEvent>(events)) {
+    for (const [orderId, all] of byOrder<StoredEvent>(events)) {
+      // One per event ID: a relay that lost its ack, or a re-drive, may store the same event twice.
+      const list = [...new Map(all.map((e) => [e.id, e])).values()];
       const numbers = list.map((e) => e.sequence);
       ordered.check(
         numbers.every((n) => n !== undefined) && new Set(numbers).size === numbers.length,

@@ -63,7 +63,7 @@ export async function readStream(nc: NatsConnection, idleTimeoutMs = 10_000): Pr
 
 function toEvent(m: JsMsg): StoredEvent {
   const [, orderId = '', name = ''] = m.subject.split('.');
-  let envelope: { id?: unknown; sequence?: unknown; data?: unknown } = {};
+  let envelope: { id?: unknown; ordersequence?: unknown; data?: unknown } = {};
   try {
     envelope = m.json();
   } catch {
@@ -73,7 +73,8 @@ function toEvent(m: JsMsg): StoredEvent {
     string,
     unknown
   >;
-  const sequence = [envelope.sequence, data.sequence].find((v): v is number => typeof v === 'number');
+  // The workflow's number for the event within its order (src/events/envelope.ts), absent on 0.1.0 runs.
+  const sequence = typeof envelope.ordersequence === 'number' ? envelope.ordersequence : undefined;
   return {
     seq: m.info.streamSequence,
     orderId,

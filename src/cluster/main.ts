@@ -51,6 +51,11 @@ function banner(cluster: RunningCluster): string {
     nats: `${urls.nats.join(', ')}  (monitoring http://127.0.0.1:${layout.nats[0]?.http ?? '?'})`,
     more: [['PostgreSQL', urls.postgres]],
     data: `${layout.settings.dataDir}  (one log per process in logs/)`,
+    // The API processes keep their signing keys with the roles' data; `npm run token` signs from there.
+    notes: [
+      `  Tokens:          TOKEN=$(DATA_DIR=${layout.dirs.roles} npm run -s token -- --customer cust-42)`,
+      `                   curl -H "authorization: Bearer $TOKEN" ${urls.api}/orders`,
+    ],
   });
 }
 

@@ -14,7 +14,7 @@ import { temporalAddress } from './temporal.js';
  * analytics login, which owns its schema; the API may only read). test/deploy/compose.test.ts keeps them equal.
  */
 export const roleLogins: Record<RoleName, string | undefined> = {
-  orders: undefined,
+  orders: 'orders',
   payments: 'payments',
   inventory: 'inventory',
   shipping: 'shipping',

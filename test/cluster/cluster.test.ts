@@ -65,7 +65,8 @@ beforeAll(async () => {
     {
       log,
       // A restarted role drains in seconds here, not the production 30.
-      roleEnv: { SHUTDOWN_GRACE_PERIOD: '5s' },
+      // Writes from the test's few customers are not limited as a real customer's would be.
+      roleEnv: { SHUTDOWN_GRACE_PERIOD: '5s', API_WRITE_RATE: '1000', API_WRITE_BURST: '1000' },
       onCrash: (name, exit) => crashes.push(`${name}: ${exit.signal ?? exit.code}`),
     },
   );

@@ -97,6 +97,12 @@ describe('docker-compose.yml', () => {
         expect((service as { ports?: unknown }).ports, `${name} is reached through haproxy only`).toBeUndefined();
       } else expect(Number(service.deploy?.replicas), name).toBeGreaterThanOrEqual(2);
     }
+    // Without one key set for both, a token signed by one API container is refused by the other half the time.
+    for (const [name, service] of apis) {
+      const mounts = (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:?`));
+      const env = environmentOf(service);
+      expect(env.AUTH_JWKS_URL !== undefined || mounts.includes('api-auth:/app/data/auth'), name).toBe(true);
+    }
     const haproxy = environmentOf(compose.services.haproxy ?? {});
     expect([haproxy.API_1_ADDRESS, haproxy.API_2_ADDRESS]).toEqual(['api-1:3000', 'api-2:3000']);
     for (const [name, service] of appServices)
