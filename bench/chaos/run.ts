@@ -6,6 +6,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config/env.js';
+import type { Config } from '../../src/config/env.js';
+import { serviceDatabase } from '../../src/db/database.js';
+import { outboxStatus } from '../../src/events/outbox/status.js';
 import { connectToNats } from '../../src/events/nats/connection.js';
 import { ORDERS_STREAM } from '../../src/events/nats/topology.js';
 import { roleNames } from '../../src/workers/role.js';
@@ -146,6 +149,22 @@ async function consumersDrained(nc: NatsConnection, timeoutMs: number): Promise<
   return false;
 }
 
+/** Polls the four producers' outboxes until none has an event waiting, up to `timeoutMs`; the events still waiting. */
+async function outboxesDrained(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>, timeoutMs: number): Promise<number> {
+  const waiting = async () => {
+    let pending = 0;
+    for (const service of ['orders', 'payments', 'inventory', 'shipping'] as const) {
+      const status = await outboxStatus(serviceDatabase(config, service), service);
+      if (status.kind === 'ok') pending += status.backlog.pending;
+    }
+    return pending;
+  };
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(1_000)) {
+    if ((await waiting()) === 0) return 0;
+  }
+  return waiting();
+}
+
 /** Polls until every accepted order's workflow has closed or waits for nobody (parked orders never will), up to `timeoutMs`. */
 async function ordersEnded(
   client: Client,
@@ -246,6 +265,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     const temporal = new Client({ connection });
     const open = await ordersEnded(temporal, client.orders, Math.max(5_000, deadline - Date.now()), log);
     if (open > 0) log(`${open} orders still open after the wait`);
+    // A relay killed mid-round holds its claim (and on SQLite the file's lease) for OUTBOX's claim time: its events
+    // wait that long before a new relay publishes them, so wait for every outbox to drain before judging.
+    const stuck = await outboxesDrained(system.storeConfig, 120_000);
+    if (stuck > 0) log(`${stuck} events still in the outboxes after 120s`);
     nc = await connectToNats(system.natsUrl, 'order-saga:chaos-checker');
     if (!(await consumersDrained(nc, 60_000))) log('the subscribers did not catch up within 60s');
     const settleS = seconds(now() - settleFrom);

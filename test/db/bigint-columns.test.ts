@@ -12,6 +12,7 @@ import { parseEnvelope } from '../../src/events/envelope.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
 import type { EventMeta } from '../../src/events/consumer/subscriber.js';
 import { analyticsMigrations } from '../../src/read-models/analytics/migrations.js';
+import { migrationsBefore } from '../support/migrations.js';
 import { analyticsProjection } from '../../src/read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../../src/read-models/analytics/store.js';
 import { ensureGenerationRow, liveReadModelHandler, readModelBaseDb } from '../../src/read-models/generation.js';
@@ -80,9 +81,8 @@ function slowBigOrder(orderId: string, start: Date): EventEnvelope[] {
 describe.each(engines)('bigint columns on $engine', ({ engine, fresh }) => {
   it('a schema migrated before the widening keeps its rows and then holds values above 2^31', async () => {
     const location = await fresh();
-    // A data folder (or schema) of the previous release: every analytics migration but the widening.
-    const { '0004-bigint': widening, ...previous } = analyticsMigrations;
-    expect(widening, 'the widening migration').toBeDefined();
+    // A data folder (or schema) of the previous release: the analytics migrations before the widening.
+    const previous = migrationsBefore(analyticsMigrations, '0004-bigint');
     const old = openDatabase<ReadModelBaseTables>(location, 'analytics');
     try {
       await migrateToLatest(old, 'analytics', previous);
@@ -113,7 +113,8 @@ describe.each(engines)('bigint columns on $engine', ({ engine, fresh }) => {
     const start = new Date('2026-02-01T00:00:00Z');
     let offset = 1;
     for (const orderId of [newOrderId('big'), newOrderId('big')]) {
-      for (const envelope of slowBigOrder(orderId, start)) await handler.handle(parseEnvelope(envelope), metaAt(offset++));
+      for (const envelope of slowBigOrder(orderId, start))
+        await handler.handle(parseEnvelope(envelope), metaAt(offset++));
     }
 
     const summary = await store.summary();

@@ -26,6 +26,7 @@ import { buildEvent } from '../../src/events/envelope.js';
 import { outboxMigration } from '../../src/events/outbox/schema.js';
 import type { OutboxTables } from '../../src/events/outbox/schema.js';
 import type { OutgoingEvent } from '../../src/events/envelope.js';
+import { migrationsBefore } from '../support/migrations.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'order-saga-engines-'));
@@ -367,7 +368,7 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
 
     it('reads a shipment stored before addresses were kept without one, after the upgrade', async () => {
       const location = await freshLocation();
-      const { '0003-add-address': _added, ...before } = shippingMigrations;
+      const before = migrationsBefore(shippingMigrations, '0003-add-address');
       const old = openDatabase<ShippingTables>(location, 'shipping');
       await migrateToLatest(old, 'shipping', before);
       await sql`insert into shipments (shipment_id, idempotency_key, order_id, carrier, tracking_number, country,

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { envSchema } from '../../src/config/env.js';
+import { localApiTokens } from '../../bench/loadgen/tokens.js';
+import { envSchema, loadConfig } from '../../src/config/env.js';
 import { readPidRecord } from '../../src/servers/pid-file.js';
 import { freePort } from '../../src/servers/ports.js';
 import { processIdentity } from '../../src/servers/process-identity.js';
@@ -79,8 +80,14 @@ const serverRecords = () =>
   ['temporal', 'nats-server'].map((name) => readPidRecord(join(env.DATA_DIR ?? '', 'run', `${name}.json`)));
 const alive = (pid: number) => processIdentity(pid) !== undefined;
 
-async function json<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${api}${path}`, init);
+/** Tokens signed with the keys the main command made in its data folder, as `npm run token` would. */
+const tokens = () => localApiTokens({ ...loadConfig(), DATA_DIR: env.DATA_DIR ?? '' });
+
+/** A request as `token`'s holder (an operator unless given). */
+async function json<T>(path: string, init: RequestInit = {}, token?: string): Promise<{ status: number; body: T }> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${token ?? (await tokens().operator())}`);
+  const res = await fetch(`${api}${path}`, { ...init, headers });
   return { status: res.status, body: (await res.json()) as T };
 }
 
@@ -91,16 +98,20 @@ describe('npm run dev after kill -9 of its own process', () => {
     expect(servers.map((r) => r?.owner.pid)).toEqual([first.child.pid, first.child.pid]);
 
     // Above the approval threshold, so the order is still open when the process dies.
-    const placed = await json<{ orderId: string; status: string }>('/orders', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': 'dev-crash-1' },
-      body: JSON.stringify({
-        customerId: 'cus-dev-crash',
-        items: [{ sku: 'SKU-LAPTOP', quantity: 1 }],
-        payment: { token: 'tok_ok' },
-        shippingAddress: { name: 'Ada', line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
-      }),
-    });
+    const placed = await json<{ orderId: string; status: string }>(
+      '/orders',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'dev-crash-1' },
+        body: JSON.stringify({
+          customerId: 'cus-dev-crash',
+          items: [{ sku: 'SKU-LAPTOP', quantity: 1 }],
+          payment: { token: 'tok_ok' },
+          shippingAddress: { name: 'Ada', line1: 'Damrak 1', city: 'Amsterdam', postalCode: '1012 LG', country: 'NL' },
+        }),
+      },
+      await tokens().customer('cus-dev-crash'),
+    );
     expect(placed.status).toBe(201);
     expect(placed.body.status).toBe('AWAITING_APPROVAL');
 
@@ -119,6 +130,7 @@ describe('npm run dev after kill -9 of its own process', () => {
     const approved = await json<{ status: string }>(`/orders/${orderId}/approve`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
+      body: '{}',
     });
     expect(approved.status).toBe(200);
     await waitFor(async () => (await json<{ status: string }>(`/orders/${orderId}`)).body.status === 'COMPLETED', {
