@@ -12,7 +12,11 @@ import { stopLiveSystems } from './system.js';
 async function main(argv: string[]): Promise<number> {
   const flags = parseChaosFlags(argv);
   const base = profiles[flags.long ? 'long' : 'short'];
-  const profile = flags.rate === undefined ? base : { ...base, rate: flags.rate };
+  const profile = {
+    ...base,
+    ...(flags.rate === undefined ? {} : { rate: flags.rate }),
+    ...(flags.natsOutageS === undefined ? {} : { natsOutageS: flags.natsOutageS }),
+  };
   // The checker's Temporal client logs through the SDK's runtime: warnings only, to stderr.
   const logger = createLogger('chaos', 'warn', process.stderr);
   installTemporalRuntime(logger);

@@ -11,6 +11,8 @@ export interface ChaosFlags {
   keep: boolean;
   databaseUrl?: string;
   rate?: number;
+  /** Seconds NATS stays stopped, instead of the profile's. */
+  natsOutageS?: number;
 }
 
 export const chaosFlagSpec = {
@@ -31,11 +33,16 @@ export const chaosFlagSpec = {
     help: 'a database of the run’s own for --engine postgres (default: a throwaway PostgreSQL started for the run)',
   },
   rate: { type: 'string', value: 'orders per second', help: 'orders per second (default 1)' },
+  'nats-outage': {
+    type: 'string',
+    value: 'seconds',
+    help: 'how long NATS stays stopped (default 30, or 600 with --long), e.g. 600 for a short run with a 10-minute outage',
+  },
 } satisfies FlagSpec;
 
 export const chaosCommand: CommandInfo = {
   name: 'chaos',
-  usage: 'npm run chaos -- [--long] [--engine sqlite|postgres|both] [--out reports]',
+  usage: 'npm run chaos -- [--long] [--engine sqlite|postgres|both] [--nats-outage <seconds>] [--out reports]',
   summary:
     'Runs the whole system, each role in its own process, under faults (kill -9 of roles and of everything, NATS ' +
     'away past every deadline, frozen workers, a Temporal restart) while orders arrive, then checks that nothing ' +
@@ -53,6 +60,7 @@ const schema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// URL')
     .optional(),
   rate: positiveNumber(50).optional(),
+  'nats-outage': positiveNumber(3_600).optional(),
 });
 
 export function parseChaosFlags(argv: readonly string[]): ChaosFlags {
@@ -64,5 +72,6 @@ export function parseChaosFlags(argv: readonly string[]): ChaosFlags {
     keep: v.keep,
     ...(v['database-url'] ? { databaseUrl: v['database-url'] } : {}),
     ...(v.rate === undefined ? {} : { rate: v.rate }),
+    ...(v['nats-outage'] === undefined ? {} : { natsOutageS: v['nats-outage'] }),
   };
 }
