@@ -12,7 +12,12 @@ import { TaskQueues } from '../../src/shared/task-queues.js';
 import type { RoleProcess } from '../support/processes.js';
 import { waitFor } from '../support/wait-for.js';
 import { analyticsSummary, readModelStatuses } from './support/api-reads.js';
-import { messagesPerSubject, startCluster, waitForConsumersDrained } from './support/cluster.js';
+import {
+  messagesPerSubject,
+  startCluster,
+  waitForConsumersDrained,
+  waitForOutboxesDrained,
+} from './support/cluster.js';
 import type { Cluster } from './support/cluster.js';
 import {
   countByIdentity,
@@ -119,6 +124,7 @@ describe('scaled out: three payments workers, two analytics and two order-read-m
 
   it('published each event once and the subscribers applied each once: read models and revenue add up', async () => {
     onTestFailed(() => cluster.keep());
+    await waitForOutboxesDrained(cluster.dataDir);
     await waitForConsumersDrained(cluster.nc, [ANALYTICS_CONSUMER, ORDER_READ_MODEL_CONSUMER, NOTIFICATIONS_CONSUMER]);
 
     const subjects = await messagesPerSubject(cluster.nc);
