@@ -180,7 +180,8 @@ describe('the outbox relay', () => {
     await events.restart();
     await waitFor(async () => (await store.outbox.backlog()).pending === 0, { timeoutMs: 30_000, what: 'the backlog' });
     for (const orderId of during) {
-      const subjects = await orderSubjects(events.nc, orderId);
+      // The test's own connection reconnects on its own schedule, maybe after the relay's: retry its reads.
+      const subjects = await waitFor(() => orderSubjects(events.nc, orderId), { what: `the stream (${orderId})` });
       expect(subjects, orderId).toHaveLength(5);
       expect(new Set(subjects).size).toBe(5);
     }

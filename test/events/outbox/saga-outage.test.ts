@@ -76,7 +76,8 @@ describe('a NATS outage longer than a step deadline', () => {
       [laptop, approvedAndCompleted],
       [mugs, completed],
     ] as const) {
-      const stored = await orderEventsInSagaOrder(events.nc, order.orderId);
+      // The test's own connection reconnects on its own schedule, maybe after the relays': retry its reads.
+      const stored = await waitFor(() => orderEventsInSagaOrder(events.nc, order.orderId), { what: 'the stream' });
       expect(stored.map((e) => e.name)).toEqual(names);
       expect(stored.map((e) => e.envelope.ordersequence)).toEqual(names.map((_, i) => i + 1));
       expect(new Set(stored.map((e) => e.envelope.id)).size).toBe(names.length);
