@@ -7,8 +7,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../../src/config/env.js';
 import type { Config } from '../../src/config/env.js';
-import { serviceDatabase } from '../../src/db/database.js';
-import { outboxStatus } from '../../src/events/outbox/status.js';
+import { pendingEvents } from '../../src/events/outbox/status.js';
 import { connectToNats } from '../../src/events/nats/connection.js';
 import { ORDERS_STREAM } from '../../src/events/nats/topology.js';
 import { roleNames } from '../../src/workers/role.js';
@@ -151,18 +150,10 @@ async function consumersDrained(nc: NatsConnection, timeoutMs: number): Promise<
 
 /** Polls the four producers' outboxes until none has an event waiting, up to `timeoutMs`; the events still waiting. */
 async function outboxesDrained(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>, timeoutMs: number): Promise<number> {
-  const waiting = async () => {
-    let pending = 0;
-    for (const service of ['orders', 'payments', 'inventory', 'shipping'] as const) {
-      const status = await outboxStatus(serviceDatabase(config, service), service);
-      if (status.kind === 'ok') pending += status.backlog.pending;
-    }
-    return pending;
-  };
   for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(1_000)) {
-    if ((await waiting()) === 0) return 0;
+    if ((await pendingEvents(config)) === 0) return 0;
   }
-  return waiting();
+  return pendingEvents(config);
 }
 
 /** Polls until every accepted order's workflow has closed or waits for nobody (parked orders never will), up to `timeoutMs`. */

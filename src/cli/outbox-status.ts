@@ -3,12 +3,9 @@ import { z } from 'zod';
 import { loadConfig } from '../config/env.js';
 import { serviceDatabase } from '../db/database.js';
 import { redactUrl } from '../db/errors.js';
-import { outboxStatus } from '../events/outbox/status.js';
+import { outboxProducers as producers, outboxStatus } from '../events/outbox/status.js';
 import type { OutboxStatus } from '../events/outbox/status.js';
 import { parseFlags, runCommand, type CommandInfo } from './args.js';
-
-/** The services that own an outbox: the three services and the orders service's own facts. */
-const producers = ['orders', 'payments', 'inventory', 'shipping'] as const;
 
 const command = {
   name: 'outbox:status',

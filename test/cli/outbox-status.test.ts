@@ -11,6 +11,7 @@ import { serviceDatabaseFile } from '../../src/db/sqlite.js';
 import { buildEvent } from '../../src/events/envelope.js';
 import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import { OutboxRelay } from '../../src/events/outbox/relay.js';
+import { pendingEvents } from '../../src/events/outbox/status.js';
 import { fastRelaySettings } from '../support/saga-harness.js';
 import { completedOrderEvents, outgoingOf, eventsLogger } from '../events/nats/fixtures.js';
 
@@ -96,5 +97,9 @@ describe('outbox:status', () => {
         .sort(),
     ).toEqual(['InventoryUpdated', 'OrderCompleted', 'OrderCreated', 'OrderShipped', 'PaymentProcessed']);
     expect(lines[1]).toMatch(/order o-waiting \(.+\), 1 attempt\(s\): Error: no responders$/);
+  });
+
+  it('sums what every producer still holds, skipping services that never ran (what the checkers wait on)', async () => {
+    expect(await pendingEvents({ DATA_DIR: dataDir, DATABASE_URL: undefined })).toBe(5);
   });
 });

@@ -9,8 +9,7 @@ import { inject } from 'vitest';
 import { localApiTokens } from '../../../bench/loadgen/tokens.js';
 import type { ApiTokens } from '../../../bench/loadgen/tokens.js';
 import { loadConfig } from '../../../src/config/env.js';
-import { serviceDatabase } from '../../../src/db/database.js';
-import { outboxStatus } from '../../../src/events/outbox/status.js';
+import { pendingEvents } from '../../../src/events/outbox/status.js';
 import { serviceDatabaseFile } from '../../../src/db/sqlite.js';
 import { connectToNats } from '../../../src/events/nats/connection.js';
 import { ORDERS_STREAM } from '../../../src/events/nats/topology.js';
@@ -140,16 +139,11 @@ export async function startCluster(prefix: string, env: Record<string, string> =
  */
 export async function waitForOutboxesDrained(dataDir: string, timeoutMs = 60_000): Promise<void> {
   const config = loadConfig({ DATA_DIR: dataDir });
-  await waitFor(
-    async () => {
-      for (const service of ['orders', 'payments', 'inventory', 'shipping'] as const) {
-        const status = await outboxStatus(serviceDatabase(config, service), service);
-        if (status.kind === 'ok' && status.backlog.pending > 0) return false;
-      }
-      return true;
-    },
-    { timeoutMs, intervalMs: 250, what: 'every outbox to be published' },
-  );
+  await waitFor(async () => (await pendingEvents(config)) === 0, {
+    timeoutMs,
+    intervalMs: 250,
+    what: 'every outbox to be published',
+  });
 }
 
 /** Waits until a durable on ORDERS has nothing pending and nothing awaiting acknowledgement. */
