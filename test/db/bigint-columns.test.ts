@@ -1,4 +1,4 @@
-// Values above 2^31 (int4's limit) in the read models' counters, durations, totals and positions, on both engines.
+// Values above 2^31 (int4's limit) in the read models' counters, durations, totals and positions, and in the services' money and stock, on both engines.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,10 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { parseEnvelope } from '../../src/events/envelope.js';
 import type { EventEnvelope } from '../../src/events/envelope.js';
 import type { EventMeta } from '../../src/events/consumer/subscriber.js';
+import { inventoryMigrations } from '../../src/activities/inventory/migrations.js';
+import { openInventoryStore } from '../../src/activities/inventory/store.js';
+import { paymentMigrations } from '../../src/activities/payments/migrations.js';
+import { openPaymentStore } from '../../src/activities/payments/store.js';
 import { analyticsMigrations } from '../../src/read-models/analytics/migrations.js';
 import { migrationsBefore } from '../support/migrations.js';
 import { analyticsProjection } from '../../src/read-models/analytics/projection.js';
@@ -138,6 +142,62 @@ describe.each(engines)('bigint columns on $engine', ({ engine, fresh }) => {
     const order = await store.getOrder(orderId);
     expect(order).toMatchObject({ status: 'PAYMENT_CAPTURED', total: bigAmount, lastEvent: 'PaymentProcessed' });
     expect(typeof order?.total).toBe('number');
+  });
+});
+
+describe.each(engines)('the services\u2019 money and stock on $engine', ({ engine, fresh }) => {
+  it('a store migrated before the widening is widened on open, then holds a charge and stock above 2^31', async () => {
+    const location = await fresh();
+    for (const [service, migrations] of [
+      ['payments', paymentMigrations],
+      ['inventory', inventoryMigrations],
+    ] as const) {
+      const old = openDatabase<ReadModelBaseTables>(location, service);
+      try {
+        await migrateToLatest(old, service, migrationsBefore(migrations, '0004-bigint'));
+      } finally {
+        await old.destroy();
+      }
+    }
+    const inventory = track(await openInventoryStore({ ...location, at: '2026-01-01T00:00:00Z' }));
+    const payments = track(await openPaymentStore(location));
+    if (engine === 'postgres') {
+      const types = async (service: string) => {
+        const db = openDatabase<ReadModelBaseTables>(location, service);
+        try {
+          return await columnTypes(db, service);
+        } finally {
+          await db.destroy();
+        }
+      };
+      expect(await types('payments')).toMatchObject({ 'charges.amount': 'bigint' });
+      expect(await types('inventory')).toMatchObject({
+        'products.unit_price': 'bigint',
+        'products.available': 'bigint',
+        'products.restocked': 'bigint',
+        'products.shipped': 'bigint',
+        'reservation_lines.quantity': 'bigint',
+      });
+    }
+
+    const orderId = newOrderId('big');
+    const charge = await payments.recordCharge({
+      paymentId: `pay-${orderId}`,
+      idempotencyKey: `order-${orderId}:chargePayment`,
+      orderId,
+      customerId: 'cus-big',
+      amount: { amount: bigAmount, currency: 'EUR' },
+      status: 'captured',
+      refundBlocked: false,
+      at: '2026-01-01T00:00:00Z',
+    });
+    expect(charge.amount).toEqual({ amount: bigAmount, currency: 'EUR' });
+    expect((await payments.findChargeByKey(`order-${orderId}:chargePayment`))?.amount.amount).toBe(bigAmount);
+
+    const [before] = (await inventory.stockLevels()).filter((l) => l.sku === 'SKU-MUG');
+    const after = await inventory.restock('SKU-MUG', int4Max, '2026-01-02T00:00:00Z');
+    expect(after.available).toBe(before!.available + int4Max);
+    expect(after.available).toBeGreaterThan(int4Max);
   });
 });
 

@@ -1,5 +1,6 @@
 // Schema migrations of the inventory database, in order; portable to PostgreSQL (text IDs, integer money).
 import type { Migration } from 'kysely';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { outboxMigration } from '../../events/outbox/schema.js';
 
 export const inventoryMigrations: Record<string, Migration> = {
@@ -64,4 +65,11 @@ export const inventoryMigrations: Record<string, Migration> = {
   },
   /** The transactional outbox: the events of each reservation and release, written in the same transaction. */
   '0003-outbox': outboxMigration,
+  /** Prices and stock counters past 2^31 on PostgreSQL too: `restocked` and `shipped` only ever grow. */
+  '0004-bigint': {
+    async up(db) {
+      await widenToBigint(db, 'products', ['unit_price', 'available', 'reserved', 'shipped', 'seeded', 'restocked']);
+      await widenToBigint(db, 'reservation_lines', ['quantity', 'available_before']);
+    },
+  },
 };

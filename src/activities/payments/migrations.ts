@@ -1,5 +1,6 @@
 // Schema migrations of the payments database, in order; portable to PostgreSQL (text IDs, integer money).
 import type { Migration } from 'kysely';
+import { widenToBigint } from '../../db/widen-to-bigint.js';
 import { outboxMigration } from '../../events/outbox/schema.js';
 
 export const paymentMigrations: Record<string, Migration> = {
@@ -44,4 +45,8 @@ export const paymentMigrations: Record<string, Migration> = {
   },
   /** The transactional outbox: the events of each charge and refund, written in the same transaction. */
   '0003-outbox': outboxMigration,
+  /** A charge above 2^31 cents (21 million euros; 50 lines of 10,000 units can get there) fits on PostgreSQL too. */
+  '0004-bigint': {
+    up: (db) => widenToBigint(db, 'charges', ['amount']),
+  },
 };
