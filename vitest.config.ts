@@ -2,7 +2,12 @@
 import { defineConfig } from 'vitest/config';
 
 /** Suites that run whole systems of processes (several per role, their own servers): one file at a time, after the rest. */
-const heavy = ['test/scale/**/*.test.ts', 'test/chaos/**/*.test.ts', 'test/cluster/**/*.test.ts'];
+const heavy = [
+  'test/scale/**/*.test.ts',
+  'test/chaos/**/*.test.ts',
+  'test/cluster/**/*.test.ts',
+  'test/api/contract/**/*.test.ts',
+];
 
 export default defineConfig({
   test: {

@@ -3,6 +3,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { allowedMethods } from './allowed-methods.js';
 import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler, notFoundHandler, validationHook } from './errors.js';
@@ -95,7 +96,6 @@ export function createApp(deps: AppDeps) {
   app.use(writeRateLimit({ ratePerSecond: deps.config.API_WRITE_RATE, burst: deps.config.API_WRITE_BURST }));
   app.use(bodyLimit(deps.config.API_BODY_LIMIT));
   app.onError(errorHandler(deps.logger));
-  app.notFound(notFoundHandler);
 
   app.route('/', healthRoutes(deps));
   app.route('/', orderRoutes(deps, workflows));
@@ -111,6 +111,8 @@ export function createApp(deps: AppDeps) {
   const document = () => app.getOpenAPIDocument(documentInfo);
   app.get('/openapi.json', (c) => c.json(document()));
   app.route('/', docsRoutes(document));
+  // Last, so the table of allowed methods holds every route.
+  app.notFound(notFoundHandler(allowedMethods(app.routes)));
   return app;
 }
 

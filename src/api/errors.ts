@@ -19,6 +19,7 @@ export const errorStatus = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   ROUTE_NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
   INVALID_STATE: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
@@ -134,5 +135,16 @@ export function errorHandler(logger: Logger): ErrorHandler<AppEnv> {
   };
 }
 
-export const notFoundHandler: NotFoundHandler<AppEnv> = (c) =>
-  c.json(errorBody(c, new ApiError('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404);
+/** No route matched: 405 with `Allow` when the path exists under other methods, else 404. */
+export function notFoundHandler(allowedOn: (path: string) => string[]): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const allowed = allowedOn(c.req.path);
+    if (allowed.length > 0) {
+      const error = new ApiError('METHOD_NOT_ALLOWED', `${c.req.method} is not allowed on ${c.req.path}`, {
+        allowed,
+      });
+      return c.json(errorBody(c, error), 405, { allow: allowed.join(', ') });
+    }
+    return c.json(errorBody(c, new ApiError('ROUTE_NOT_FOUND', `No route for ${c.req.method} ${c.req.path}`)), 404);
+  };
+}

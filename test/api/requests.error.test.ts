@@ -73,11 +73,22 @@ describe('unknown routes', () => {
   it.each([
     ['GET', '/nope'],
     ['GET', '/orders/x/y/z'],
-    ['DELETE', '/orders/abc'],
-    ['POST', '/healthz'],
-    ['GET', '/orders/abc/cancel'],
+    ['PATCH', '/orders/abc/nope'],
   ])('%s %s is 404 ROUTE_NOT_FOUND', async (method, path) => {
     await expectErrorShape(await app.request(path, { method }), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it.each([
+    ['DELETE', '/orders/abc', 'GET, HEAD'],
+    ['POST', '/healthz', 'GET, HEAD'],
+    ['GET', '/orders/abc/cancel', 'POST'],
+    ['PATCH', '/orders', 'GET, HEAD, POST'],
+    ['PUT', '/openapi.json', 'GET, HEAD'],
+  ])('%s %s is 405 METHOD_NOT_ALLOWED with Allow: %s', async (method, path, allow) => {
+    const res = await app.request(path, { method });
+    expect(res.headers.get('allow')).toBe(allow);
+    const error = await expectErrorShape(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(error.details).toEqual({ allowed: allow.split(', ') });
   });
 });
 

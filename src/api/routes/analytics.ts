@@ -23,6 +23,7 @@ const summary = createRoute(
   secured([Scopes.operate], {
     method: 'get',
     path: '/analytics/summary',
+    operationId: 'getAnalyticsSummary',
     tags: ['analytics'],
     summary: 'Order counts, revenue and failure reasons (operators)',
     responses: {

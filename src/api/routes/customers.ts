@@ -23,6 +23,7 @@ const listNotifications = createRoute(
   secured([Scopes.place, Scopes.operate], {
     method: 'get',
     path: '/customers/{customerId}/notifications',
+    operationId: 'listCustomerNotifications',
     tags: ['customers'],
     summary: 'A customer’s notifications, newest first',
     description: 'A customer reads their own (another customer’s ID is 403); operators read anyone’s.',

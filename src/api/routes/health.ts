@@ -9,6 +9,7 @@ import { errorResponses } from '../schemas/common.js';
 const healthz = createRoute({
   method: 'get',
   path: '/healthz',
+  operationId: 'getHealth',
   tags: ['operations'],
   summary: 'Liveness: the process is up',
   responses: {
@@ -21,6 +22,7 @@ const ChecksSchema = z.record(z.string(), z.string()).openapi({ example: { tempo
 const readyz = createRoute({
   method: 'get',
   path: '/readyz',
+  operationId: 'getReadiness',
   tags: ['operations'],
   summary: 'Readiness: Temporal and NATS are reachable',
   responses: {

@@ -12,10 +12,12 @@ import { audienceOf, viewOfState } from '../orders/order-views.js';
 import type { OrderUpdate, OrderWorkflows } from '../orders/order-workflows.js';
 import { errorResponses } from '../schemas/common.js';
 import { secured } from '../schemas/security.js';
-import { OrderSchema, OrderIdParamsSchema, ReasonBodySchema } from '../schemas/order.js';
+import { NoArgumentsSchema, OrderSchema, OrderIdParamsSchema, ReasonBodySchema } from '../schemas/order.js';
 
 interface Action {
   path: string;
+  /** The OpenAPI operation, which the 201 of `POST /orders` links to. */
+  operationId: string;
   summary: string;
   description: string;
   update: OrderUpdate;
@@ -23,10 +25,11 @@ interface Action {
   scopes: readonly Scope[];
 }
 
-/** Cancel and reject take an optional `{ reason }` body; approve and retry take none (`{}` is fine). */
+/** Cancel and reject take `{}` or `{ reason }`; approve and retry `{}`. Every action sends a JSON body. */
 const withReason: Action[] = [
   {
     path: '/orders/{orderId}/cancel',
+    operationId: 'cancelOrder',
     summary: 'Cancel an order',
     description:
       'Allowed until the order has shipped, to its customer and to operators. Answers once the compensations ' +
@@ -37,6 +40,7 @@ const withReason: Action[] = [
   },
   {
     path: '/orders/{orderId}/reject',
+    operationId: 'rejectOrder',
     summary: 'Reject an order awaiting approval (operators)',
     description: 'The order ends CANCELLED with APPROVAL_REJECTED and the reason given.',
     update: rejectUpdate,
@@ -47,6 +51,7 @@ const withReason: Action[] = [
 const withoutBody: Action[] = [
   {
     path: '/orders/{orderId}/approve',
+    operationId: 'approveOrder',
     summary: 'Approve an order awaiting approval (operators)',
     description: 'Only for orders above the approval threshold; answers once the payment outcome is known.',
     update: approveUpdate,
@@ -54,6 +59,7 @@ const withoutBody: Action[] = [
   },
   {
     path: '/orders/{orderId}/retry-compensations',
+    operationId: 'retryOrderCompensations',
     summary: 'Retry failed compensations (operators)',
     description: 'For an order in COMPENSATION_FAILED, once the cause is fixed; resumes at the undo that failed.',
     update: retryCompensationsUpdate,
@@ -71,16 +77,17 @@ const responses = {
 };
 
 /** What every action route shares: POST on the order, the action's words, the answers, JSON only. */
-const actionRoute = ({ path, summary, description }: Action) => ({
+const actionRoute = ({ path, operationId, summary, description }: Action) => ({
   method: 'post' as const,
   path,
+  operationId,
   tags: ['order actions'],
   summary,
-  description: `${description} Send \`content-type: application/json\` (with a JSON body, \`{}\` when there is nothing to say).`,
+  description: `${description} Send a JSON body with \`content-type: application/json\` (\`{}\` when there is nothing to say).`,
   responses,
 });
 
-/** Cancel and reject also declare their optional `{ reason }` body. */
+/** Cancel and reject declare their `{ reason }` body. */
 const routeWithReason = (action: Action) =>
   createRoute(
     secured(
@@ -89,7 +96,7 @@ const routeWithReason = (action: Action) =>
         ...actionRoute(action),
         request: {
           params: OrderIdParamsSchema,
-          body: { required: false, content: { 'application/json': { schema: ReasonBodySchema } } },
+          body: { required: true, content: { 'application/json': { schema: ReasonBodySchema } } },
         },
       },
       { write: true, json: true },
@@ -100,7 +107,13 @@ const routeWithoutBody = (action: Action) =>
   createRoute(
     secured(
       action.scopes,
-      { ...actionRoute(action), request: { params: OrderIdParamsSchema } },
+      {
+        ...actionRoute(action),
+        request: {
+          params: OrderIdParamsSchema,
+          body: { required: true, content: { 'application/json': { schema: NoArgumentsSchema } } },
+        },
+      },
       { write: true, json: true },
     ),
   );

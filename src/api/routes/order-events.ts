@@ -19,10 +19,36 @@ import { OrderIdParamsSchema } from '../schemas/order.js';
 /** Comment lines keep proxies and load balancers from closing a quiet stream (an order waiting for approval). */
 const keepAliveMs = 15_000;
 
+/** One message as an SSE client parses it. */
+const sseExample = {
+  event: 'OrderCreated',
+  id: 'f97792b2-10ba-8a10-8f8a-65be4de2e387',
+  data:
+    '{"specversion":"1.0","id":"f97792b2-10ba-8a10-8f8a-65be4de2e387","source":"order-saga/orders",' +
+    '"type":"com.ordersaga.OrderCreated.v1","subject":"ord-42","time":"2026-12-01T10:00:00.000Z",' +
+    '"datacontenttype":"application/json","ordersequence":1,"data":{"orderId":"ord-42","customerId":"cust-42",' +
+    '"status":"PENDING"}}',
+};
+
+/**
+ * One message of the stream, as an SSE client parses it: before OpenAPI 3.2 (`itemSchema`), the schema of an event
+ * stream's media type describes each event, not the text of the whole stream.
+ */
+const SseMessageSchema = z
+  .object({
+    event: z.string().openapi({ description: 'The event’s name, e.g. `OrderCreated`', example: 'OrderCreated' }),
+    id: z.string().openapi({ description: 'The event’s ID (the envelope’s `id`)' }),
+    data: z.string().openapi({
+      description: 'The CloudEvents envelope, as one line of JSON (its types are in the event contract)',
+    }),
+  })
+  .openapi('OrderEventMessage', { example: sseExample });
+
 const orderEvents = createRoute(
   secured([Scopes.place, Scopes.operate], {
     method: 'get',
     path: '/orders/{orderId}/events',
+    operationId: 'streamOrderEvents',
     tags: ['orders'],
     summary: 'The order’s domain events (Server-Sent Events)',
     description:
@@ -34,7 +60,17 @@ const orderEvents = createRoute(
       'may hold `API_STREAMS_PER_PRINCIPAL` streams open at once.',
     request: { params: OrderIdParamsSchema },
     responses: {
-      200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description:
+          'An event stream (text, not JSON): one message per event, `event:`, `id:` and one `data:` line holding the ' +
+          'CloudEvents envelope as JSON (the envelope and each event type are in the event contract); comment lines ' +
+          '(`: keep-alive`) between them.',
+        content: {
+          'text/event-stream': {
+            schema: SseMessageSchema,
+          },
+        },
+      },
       ...errorResponses('VALIDATION_FAILED', 'NOT_FOUND', 'TOO_MANY_STREAMS', 'STREAMS_BUSY'),
     },
   }),

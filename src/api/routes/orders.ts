@@ -26,12 +26,30 @@ import {
   PlaceOrderHeadersSchema,
 } from '../schemas/order.js';
 
+/**
+ * OpenAPI links from a placed order to its own routes, so a client (or a stateful tester) finds them from the answer
+ * instead of building URLs; the body's `links` carry the same targets as URLs.
+ */
+const placedOrderLinks: Record<string, { operationId: string; description: string; parameters: { orderId: string } }> =
+  {};
+for (const [name, operationId, description] of [
+  ['GetOrder', 'getOrder', 'The order as it is now'],
+  ['StreamOrderEvents', 'streamOrderEvents', 'Its events as they happen (Server-Sent Events)'],
+  ['CancelOrder', 'cancelOrder', 'Cancel it'],
+  ['ApproveOrder', 'approveOrder', 'Approve it, when it awaits approval (operators)'],
+  ['RejectOrder', 'rejectOrder', 'Reject it, when it awaits approval (operators)'],
+  ['RetryOrderCompensations', 'retryOrderCompensations', 'Retry its failed compensations (operators)'],
+] as const) {
+  placedOrderLinks[name] = { operationId, description, parameters: { orderId: '$response.body#/orderId' } };
+}
+
 const placeOrder = createRoute(
   secured(
     [Scopes.place],
     {
       method: 'post',
       path: '/orders',
+      operationId: 'placeOrder',
       tags: ['orders'],
       summary: 'Place an order',
       description:
@@ -45,10 +63,15 @@ const placeOrder = createRoute(
         body: { required: true, content: { 'application/json': { schema: PlaceOrderBodySchema } } },
       },
       responses: {
-        201: { description: 'The order, priced', content: { 'application/json': { schema: PlacedOrderSchema } } },
+        201: {
+          description: 'The order, priced',
+          content: { 'application/json': { schema: PlacedOrderSchema } },
+          links: placedOrderLinks,
+        },
         202: {
           description: 'Accepted, but not priced in time; follow `links.self`',
           content: { 'application/json': { schema: PlacedOrderSchema } },
+          links: placedOrderLinks,
         },
         ...errorResponses(
           'VALIDATION_FAILED',
@@ -71,6 +94,7 @@ const getOrder = createRoute(
   secured([Scopes.place, Scopes.operate], {
     method: 'get',
     path: '/orders/{orderId}',
+    operationId: 'getOrder',
     tags: ['orders'],
     summary: 'One order',
     description:
@@ -89,6 +113,7 @@ const listOrders = createRoute(
   secured([Scopes.place, Scopes.operate], {
     method: 'get',
     path: '/orders',
+    operationId: 'listOrders',
     tags: ['orders'],
     summary: 'A page of orders, newest first',
     description: 'Operators list every order; a customer only their own (`customerId`, if sent, must be theirs).',

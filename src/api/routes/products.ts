@@ -17,6 +17,7 @@ const ProductSchema = z
 const listProducts = createRoute({
   method: 'get',
   path: '/products',
+  operationId: 'listProducts',
   tags: ['catalogue'],
   summary: 'The catalogue, with prices and availability',
   responses: {

@@ -46,6 +46,7 @@ const errorDescriptions: Record<ErrorCode, string> = {
   FORBIDDEN: 'The token is valid but its principal may not do this (a customer on an operator route, another customer)',
   NOT_FOUND: 'No such order',
   ROUTE_NOT_FOUND: 'No such route',
+  METHOD_NOT_ALLOWED: 'The path exists, under the methods `Allow` lists',
   INVALID_STATE: 'The order’s state does not allow this; the message says why',
   PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit',
   UNSUPPORTED_MEDIA_TYPE: 'The body is not application/json',

@@ -2,6 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { OrderStatuses } from '../../shared/order-status.js';
 import { CustomerIdSchema, MoneySchema, OrderIdSchema } from './common.js';
+import { cursorPattern } from '../../read-models/orders/cursor.js';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -151,14 +152,24 @@ export const ListOrdersQuerySchema = z.object({
   status: StatusSchema.optional(),
   customerId: CustomerIdSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(512).optional(),
+  cursor: z
+    .string()
+    .regex(cursorPattern, 'a nextCursor of an earlier page: <createdAt>~<orderId>')
+    .optional()
+    .openapi({
+      description: 'Continue after this order: a page’s `nextCursor`',
+      example: '2026-12-01T10:00:00.000Z~ord-42',
+    }),
 });
 
 export const OrderIdParamsSchema = z.object({
   orderId: OrderIdSchema.openapi({ param: { name: 'orderId', in: 'path' } }),
 });
 
-/** Optional body of cancel and reject. */
+/** Body of cancel and reject: `{}` or a reason with something in it besides white space (kept trimmed). */
 export const ReasonBodySchema = z
-  .strictObject({ reason: z.string().trim().min(1).max(500).optional() })
+  .strictObject({ reason: z.string().max(500).regex(/\S/, 'must not be only white space').trim().optional() })
   .openapi('Reason');
+
+/** Body of approve and retry-compensations: `{}`, the JSON that makes the request a JSON one (see json-only.ts). */
+export const NoArgumentsSchema = z.strictObject({}).openapi('NoArguments');

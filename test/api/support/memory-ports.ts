@@ -11,8 +11,9 @@ import type {
   OrderSummary,
 } from '../../../src/api/ports/order-read-model.js';
 import type { CatalogueProduct, ProductCatalogue } from '../../../src/api/ports/product-catalogue.js';
+import { decodeCursor, encodeCursor } from '../../../src/read-models/orders/cursor.js';
 
-/** Newest first by (createdAt, orderId); the cursor is the base64url of the last key, refused when malformed. */
+/** Newest first by (createdAt, orderId), with the read model's own cursor format. */
 export class MemoryOrderReadModel implements OrderReadModel {
   readonly orders = new Map<string, OrderSummary>();
 
@@ -25,12 +26,10 @@ export class MemoryOrderReadModel implements OrderReadModel {
     let after: [string, string] | undefined;
     if (query.cursor !== undefined) {
       try {
-        const parsed: unknown = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-        if (!Array.isArray(parsed) || parsed.length !== 2 || !parsed.every((x) => typeof x === 'string'))
-          throw new Error();
-        after = parsed as [string, string];
-      } catch {
-        return Promise.reject(Object.assign(new Error('invalid cursor'), { code: 'InvalidCursor' }));
+        const { createdAt, orderId } = decodeCursor(query.cursor);
+        after = [createdAt, orderId];
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
     }
     const key = (o: OrderSummary) => `${o.createdAt}\u0000${o.orderId}`;
@@ -44,9 +43,7 @@ export class MemoryOrderReadModel implements OrderReadModel {
     const more = sorted.length > query.limit && last !== undefined;
     return Promise.resolve({
       orders: page,
-      ...(more
-        ? { nextCursor: Buffer.from(JSON.stringify([last.createdAt, last.orderId])).toString('base64url') }
-        : {}),
+      ...(more ? { nextCursor: encodeCursor(last) } : {}),
     });
   }
 
