@@ -62,19 +62,18 @@ const durables = Object.values(subscribers).flatMap((consumer) => [
   { stream: ADVISORY_STREAM, name: deadLetterForwarderName(consumer) },
 ]);
 
-/** Creating (or updating) one named consumer: the new API with and without a filter subject, and the legacy durable one. */
-function createConsumer(stream: string, name: string): string[] {
-  return [
-    `${api}.CONSUMER.CREATE.${stream}.${name}`,
-    `${api}.CONSUMER.CREATE.${stream}.${name}.>`,
-    `${api}.CONSUMER.DURABLE.CREATE.${stream}.${name}`,
-  ];
+/**
+ * Creating (or updating) one durable: the client sends a durable with several filter subjects to the durable create
+ * subject, which carries its name.
+ */
+function createDurable(stream: string, name: string): string[] {
+  return [`${api}.CONSUMER.DURABLE.CREATE.${stream}.${name}`];
 }
 
 /** Pulling from, acknowledging on and reading one durable of a stream. */
 function consumeDurable(stream: string, name: string): string[] {
   return [
-    ...createConsumer(stream, name),
+    ...createDurable(stream, name),
     `${api}.CONSUMER.INFO.${stream}.${name}`,
     `${api}.CONSUMER.MSG.NEXT.${stream}.${name}`,
     `$JS.ACK.${stream}.${name}.>`,
@@ -82,16 +81,15 @@ function consumeDurable(stream: string, name: string): string[] {
 }
 
 /**
- * Ephemeral ordered consumers on the event log (the API's event streams and history, a rebuild's replay): the client
- * names them (`oc_<random>_<n>`) and deletes them when done. NATS permissions cannot match part of a name, so the grant
- * is on any consumer name, and the subscribers' durables are denied by name: with this, one cannot create, replace,
- * delete or pull from a durable.
+ * Ephemeral ordered consumers on the event log (the API's event streams and history, a rebuild's replay). The client
+ * creates them through the ephemeral create subject, which names no consumer (the server refuses a durable name on
+ * it), names them itself (`oc_<random>_<n>`) and deletes them when done. NATS permissions cannot match part of a name,
+ * so pulling, reading and deleting are granted on any consumer name, and the subscribers' durables are denied by
+ * name: with this, one cannot replace, delete or pull from a durable.
  */
 const orderedConsumers = {
   allow: [
     `${api}.CONSUMER.CREATE.${ORDERS_STREAM}`,
-    `${api}.CONSUMER.CREATE.${ORDERS_STREAM}.*`,
-    `${api}.CONSUMER.CREATE.${ORDERS_STREAM}.*.>`,
     `${api}.CONSUMER.INFO.${ORDERS_STREAM}.*`,
     `${api}.CONSUMER.MSG.NEXT.${ORDERS_STREAM}.*`,
     `${api}.CONSUMER.DELETE.${ORDERS_STREAM}.*`,
@@ -99,7 +97,6 @@ const orderedConsumers = {
   deny: durables
     .filter(({ stream }) => stream === ORDERS_STREAM)
     .flatMap(({ stream, name }) => [
-      ...createConsumer(stream, name),
       `${api}.CONSUMER.INFO.${stream}.${name}`,
       `${api}.CONSUMER.MSG.NEXT.${stream}.${name}`,
       `${api}.CONSUMER.DELETE.${stream}.${name}`,

@@ -180,6 +180,17 @@ describe('the API', () => {
     await expect(
       jsm.consumers.add(ORDERS_STREAM, { durable_name: 'analytics', ack_policy: AckPolicy.None }),
     ).rejects.toThrow(permissionViolation);
+    // Through the ephemeral create subject, under a durable's name: the server keeps the durable as it was.
+    const durableBefore = await jetstreamManager(events.nc).then((m) => m.consumers.info(ORDERS_STREAM, 'analytics'));
+    await expect(
+      jsm.consumers.add(ORDERS_STREAM, {
+        name: 'analytics',
+        ack_policy: AckPolicy.None,
+        filter_subjects: ['orders.nothing.>', 'orders.none.>'],
+      }),
+    ).rejects.toThrow();
+    const durableAfter = await jetstreamManager(events.nc).then((m) => m.consumers.info(ORDERS_STREAM, 'analytics'));
+    expect(durableAfter.config).toEqual(durableBefore.config);
     await expect(jetstream(nc, { timeout: 2_000 }).consumers.get(ORDERS_STREAM, 'analytics')).rejects.toThrow(
       permissionViolation,
     );
