@@ -84,8 +84,8 @@ function consumeDurable(stream: string, name: string): string[] {
  * Ephemeral ordered consumers on the event log (the API's event streams and history, a rebuild's replay). The client
  * creates them through the ephemeral create subject, which names no consumer (the server refuses a durable name on
  * it), names them itself (`oc_<random>_<n>`) and deletes them when done. NATS permissions cannot match part of a name,
- * so pulling, reading and deleting are granted on any consumer name, and the subscribers' durables are denied by
- * name: with this, one cannot replace, delete or pull from a durable.
+ * so pulling, reading and deleting are granted on any consumer name, and pulling from or deleting the subscribers'
+ * durables is denied by name: with this, one cannot replace, delete or pull from a durable.
  */
 const orderedConsumers = {
   allow: [
@@ -97,11 +97,15 @@ const orderedConsumers = {
   deny: durables
     .filter(({ stream }) => stream === ORDERS_STREAM)
     .flatMap(({ stream, name }) => [
-      `${api}.CONSUMER.INFO.${stream}.${name}`,
       `${api}.CONSUMER.MSG.NEXT.${stream}.${name}`,
       `${api}.CONSUMER.DELETE.${stream}.${name}`,
     ]),
 };
+
+/** The durables' progress (pending, redelivered) is the operator's to read, not the API's. */
+const durableInfo = durables
+  .filter(({ stream }) => stream === ORDERS_STREAM)
+  .map(({ stream, name }) => `${api}.CONSUMER.INFO.${stream}.${name}`);
 
 /** The subject filter of one event of any order: `orders.*.PaymentProcessed`. */
 function anyOrder(event: string): string {
@@ -155,13 +159,14 @@ export function natsGrants(): Record<NatsUser, NatsGrants> {
     'order-read-model': subscriberGrants(subscribers['order-read-model']),
     api: {
       summary: `creates, reads and deletes ephemeral ordered consumers on ${ORDERS_STREAM} (event streams, event history); nothing else`,
-      publish: { allow: [...everyone, ...orderedConsumers.allow], deny: orderedConsumers.deny },
+      publish: { allow: [...everyone, ...orderedConsumers.allow], deny: [...orderedConsumers.deny, ...durableInfo] },
       subscribe: { allow: [inbox] },
     },
     operator: {
       summary:
         `re-drive: reads and removes dead letters, republishes them to orders.> (a re-drive publishes the original ` +
-        `event again); rebuild: replays ${ORDERS_STREAM} through ephemeral ordered consumers`,
+        `event again); rebuild: replays ${ORDERS_STREAM} through ephemeral ordered consumers; watches events and ` +
+        `reads the durables' progress`,
       publish: {
         allow: [
           ...everyone,
@@ -173,7 +178,8 @@ export function natsGrants(): Record<NatsUser, NatsGrants> {
         ],
         deny: orderedConsumers.deny,
       },
-      subscribe: { allow: [inbox] },
+      // Watching the events and dead letters as they are published (`nats sub 'orders.>'`) changes nothing.
+      subscribe: { allow: [inbox, 'orders.>', 'dlq.>'] },
     },
   };
 }

@@ -226,6 +226,19 @@ describe('the operator', () => {
     expect((await setup.streams.info(DEAD_LETTER_STREAM)).state.messages).toBe(0);
   });
 
+  it('reads a durable’s progress, but may not pull from or delete it', async () => {
+    await ensureSubscriberConsumers(await jetstreamManager(events.nc), 'order-read-model', ['orders.>'], testSettings);
+    const nc = await events.connectAs('operator');
+    const jsm = await jetstreamManager(nc);
+    const before = await jsm.consumers.info(ORDERS_STREAM, 'order-read-model');
+    const consumer = await jetstream(nc, { timeout: 2_000 }).consumers.get(ORDERS_STREAM, 'order-read-model');
+    // The pull request itself is refused, so the client sees no answer at all (its heartbeats are missed).
+    await expect(consumer.next({ expires: 1_000 })).rejects.toThrow(/permissions violation|heartbeats missed/i);
+    const after = await jsm.consumers.info(ORDERS_STREAM, 'order-read-model');
+    expect(after.delivered.stream_seq).toBe(before.delivered.stream_seq);
+    await expect(jsm.consumers.delete(ORDERS_STREAM, 'order-read-model')).rejects.toThrow(permissionViolation);
+  });
+
   it('cannot delete or create a stream', async () => {
     const jsm = await jetstreamManager(await events.connectAs('operator'));
     await expect(jsm.streams.delete(DEAD_LETTER_STREAM)).rejects.toThrow(permissionViolation);
