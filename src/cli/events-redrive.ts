@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
+import { natsCredentials } from '../events/nats/credentials.js';
 import { redriveDeadLetters } from '../events/nats/redrive.js';
 import { durationToMs } from '../events/nats/settings.js';
 import { NOTIFICATIONS_CONSUMER } from '../read-models/notifications/projection.js';
@@ -35,7 +36,7 @@ const flagsSchema = z.object({
 async function main(argv: string[]): Promise<void> {
   const { consumer, seq: sequences, 'dry-run': dryRun } = parseFlags(argv, command.flags, flagsSchema);
   const config = loadConfig();
-  const nc = await connectToNats(config.NATS_URL, 'redrive-dead-letters');
+  const nc = await connectToNats(config.NATS_URL, 'redrive-dead-letters', natsCredentials(config, 'operator'));
   try {
     const letters = await redriveDeadLetters({
       nc,

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { loadConfig } from '../config/env.js';
 import { connectToNats } from '../events/nats/connection.js';
+import { natsCredentials } from '../events/nats/credentials.js';
 import { createLogger } from '../logger.js';
 import { analyticsProjection } from '../read-models/analytics/projection.js';
 import { openAnalyticsReadModel } from '../read-models/analytics/store.js';
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     orders: { open: () => openOrderReadModel(locations.orders).then(baseOf), projection: orderProjection },
   }[model];
   const store = await rebuildable.open();
-  const nc = await connectToNats(config.NATS_URL, 'rebuild-read-model');
+  const nc = await connectToNats(config.NATS_URL, 'rebuild-read-model', natsCredentials(config, 'operator'));
   try {
     const result = await rebuildReadModel({
       nc,

@@ -3,15 +3,17 @@
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { loadConfig } from '../config/env.js';
+import { setUpEventStreams } from '../events/nats/setup.js';
 import { freePort, freePortInRange } from '../servers/ports.js';
 import type { PostgresServer } from '../servers/postgres-server.js';
 import { workflowsSourcePath } from '../workers/roles/orders.js';
 import { haproxySpec } from './haproxy.js';
 import { planCluster } from './layout.js';
 import type { ClusterLayout, ClusterSettings, RoleProcessPlan } from './layout.js';
-import { natsClusterReady, natsNodeSpec, natsUrls } from './nats.js';
+import { clusterNatsPasswords, natsClusterReady, natsNodeSpec, natsUrls } from './nats.js';
 import { postgresUrl, startClusterPostgres } from './postgres.js';
-import { roleProcessSpec } from './roles.js';
+import { roleProcessSpec, sharedRoleEnvironment } from './roles.js';
 import { supervise } from './supervisor.js';
 import type { Supervised, SupervisorOptions } from './supervisor.js';
 import { initTemporal, setUpTemporalSchema, temporalAddress, temporalNodeSpec, temporalUiSpec } from './temporal.js';
@@ -162,6 +164,17 @@ export async function createCluster(settings: ClusterSettings, options: ClusterO
       log(`NATS: three JetStream nodes on ${natsUrls(layout).join(', ')}`);
       await Promise.all(nats.map((node) => node.start()));
       await waitUntil(() => natsClusterReady(layout), 60_000, 'the NATS nodes did not form a cluster');
+      // The streams, as the one user that may create them (compose's nats-setup job); the roles only check them.
+      log('NATS: streams (npm run events:setup)');
+      await setUpEventStreams(
+        loadConfig({
+          NATS_URL: natsUrls(layout).join(','),
+          NATS_USER: 'setup',
+          NATS_PASSWORD: clusterNatsPasswords(layout).setup,
+          EVENTS_REPLICAS: sharedRoleEnvironment.EVENTS_REPLICAS,
+        }),
+        'order-saga:cluster:setup',
+      );
     })();
     const temporalUp = (async () => {
       await setUpTemporalSchema(layout);

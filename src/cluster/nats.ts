@@ -2,6 +2,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveNatsServer } from '../../tools/servers.mjs';
+import { ensureNatsPasswords } from '../events/nats/passwords.js';
+import type { NatsUser } from '../events/nats/permissions.js';
+import { natsPasswordVariable } from '../events/nats/server-config.js';
 import type { ClusterLayout } from './layout.js';
 import { deployFiles } from './paths.js';
 import type { ProcessSpec } from './supervisor.js';
@@ -16,7 +19,15 @@ function nodeOf(layout: ClusterLayout, index: number) {
   return { ports, storeDir };
 }
 
-/** The variables deploy/nats/cluster.conf reads, as compose sets them, with node `index`'s local ports and folder. */
+/**
+ * The NATS users' passwords of the cluster's data folder: made on its first start, kept after (as the main command
+ * keeps its own). The nodes read them from the environment (deploy/nats/users.conf), each role process gets its own.
+ */
+export function clusterNatsPasswords(layout: ClusterLayout): Record<NatsUser, string> {
+  return ensureNatsPasswords(layout.settings.dataDir);
+}
+
+/** The variables deploy/nats/cluster.conf (and the users.conf it includes) reads, as compose sets them, with node `index`'s local ports and folder. */
 export function natsNodeEnv(layout: ClusterLayout, index: number): Record<string, string> {
   const { ports, storeDir } = nodeOf(layout, index);
   const routes = layout.nats.map(({ cluster }) => `nats-route://127.0.0.1:${cluster}`).join(', ');
@@ -27,6 +38,12 @@ export function natsNodeEnv(layout: ClusterLayout, index: number): Record<string
     NATS_CLUSTER_PORT: String(ports.cluster),
     NATS_STORE_DIR: storeDir,
     NATS_ROUTES: `[${routes}]`,
+    ...Object.fromEntries(
+      Object.entries(clusterNatsPasswords(layout)).map(([user, password]) => [
+        natsPasswordVariable(user as NatsUser),
+        password,
+      ]),
+    ),
   };
 }
 

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import type { RoleName } from '../workers/role.js';
 import type { ClusterLayout, RoleProcessPlan } from './layout.js';
-import { natsUrls } from './nats.js';
+import { clusterNatsPasswords, natsUrls } from './nats.js';
 import { repoRoot } from './paths.js';
 import { postgresUrl } from './postgres.js';
 import type { ProcessSpec } from './supervisor.js';
@@ -51,6 +51,9 @@ export function roleEnv(
     TEMPORAL_UI_URL: `http://localhost:${layout.settings.uiPort}`,
     // All three seeds: a process that starts while one node is down still connects.
     NATS_URL: natsUrls(layout).join(','),
+    // Each role as its own NATS user, as compose connects each container (docs/security.md).
+    NATS_USER: plan.role,
+    NATS_PASSWORD: clusterNatsPasswords(layout)[plan.role],
     METRICS_HOST: '127.0.0.1',
     METRICS_PORT: String(plan.opsPort),
     ...(login ? { DATABASE_URL: postgresUrl(layout, login) } : {}),

@@ -113,6 +113,36 @@ export const envSchema = z.object({
     description: 'The port of the HTTP monitoring endpoint of the nats-server that `npm run dev` starts.',
     roles: ['npm run dev'],
   }),
+  NATS_USER: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a NATS user name: letters, digits, `_` and `-`, at most 64')
+    .optional()
+    .meta({
+      description:
+        'The NATS user this process connects as (docs/security.md lists each user’s grants: one per role, `operator` ' +
+        'for the operator commands, `setup` for `npm run events:setup`). Unset: the user named after the role, with ' +
+        'the password the main command keeps under `DATA_DIR/nats-auth/`, or no user when that folder has none.',
+      roles: ['every role', 'npm run events:setup', 'npm run events:redrive', 'npm run read-model:rebuild'],
+    }),
+  NATS_PASSWORD: z
+    .string()
+    .min(16, 'at least 16 characters')
+    .optional()
+    .meta({
+      description:
+        'The password of `NATS_USER` (required with it); from a secret store or an env file, never a committed file.',
+      roles: ['every role', 'npm run events:setup', 'npm run events:redrive', 'npm run read-model:rebuild'],
+    }),
+  NATS_TLS_CA_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        'A PEM file of the certificate authority that signed the NATS servers’ TLS certificates (compose’s ' +
+        '`deploy/certs/ca.pem`); unset, the system’s trusted authorities. The connection uses TLS whenever the server requires it.',
+      roles: ['every role', 'npm run events:setup', 'npm run events:redrive', 'npm run read-model:rebuild'],
+    }),
 
   /** Domain events on JetStream: see docs/events.md for why each default is what it is. */
   EVENTS_MAX_AGE: duration.default('30d').meta({
@@ -563,6 +593,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 /** Settings valid alone but not together; each message names both. */
 function crossFieldProblems(config: Config): string[] {
   const problems: string[] = [];
+  if ((config.NATS_USER === undefined) !== (config.NATS_PASSWORD === undefined)) {
+    problems.push('NATS_USER, NATS_PASSWORD: set both or neither (the password belongs to the user)');
+  }
   // A copy published within the duplicate window is dropped by the stream; a later one only by the inbox.
   if (ms(config.INBOX_RETENTION) < ms(config.EVENTS_DUPLICATE_WINDOW)) {
     problems.push(

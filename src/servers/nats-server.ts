@@ -10,6 +10,8 @@ export interface NatsServerOptions extends Pick<StartOptions, 'pidFile' | 'dieWi
   /** JetStream store directory. */
   storeDir: string;
   logFile?: string;
+  /** A configuration file read first (the users and their grants: src/events/nats/server-config.ts); the flags win. */
+  configFile?: string;
 }
 
 export interface NatsServer extends ServerProcess {
@@ -19,12 +21,23 @@ export interface NatsServer extends ServerProcess {
 
 /** Starts nats-server and resolves once its health endpoint reports JetStream ready. */
 export async function startNatsServer(options: NatsServerOptions): Promise<NatsServer> {
-  const { host = '127.0.0.1', port, monitorPort, storeDir, logFile, pidFile, dieWithParent } = options;
+  const { host = '127.0.0.1', port, monitorPort, storeDir, logFile, pidFile, dieWithParent, configFile } = options;
   const monitorUrl = `http://${host}:${monitorPort}`;
   const server = await startServerProcess({
     name: 'nats-server',
     binary: resolveNatsServer(),
-    args: ['-a', host, '-p', String(port), '-m', String(monitorPort), '-js', '-sd', storeDir],
+    args: [
+      ...(configFile === undefined ? [] : ['-c', configFile]),
+      '-a',
+      host,
+      '-p',
+      String(port),
+      '-m',
+      String(monitorPort),
+      '-js',
+      '-sd',
+      storeDir,
+    ],
     ports: [port, monitorPort],
     ready: async () => (await fetch(`${monitorUrl}/healthz?js-enabled-only=true`)).ok,
     logFile,

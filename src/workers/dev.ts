@@ -4,6 +4,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadConfig, splitHostPort, type Config } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
+import { writeLocalNatsConfig } from '../events/nats/server-config.js';
+import { setUpEventStreams } from '../events/nats/setup.js';
 import { startNatsServer } from '../servers/nats-server.js';
 import { stopLeftBehind } from '../servers/pid-file.js';
 import type { ServerProcess } from '../servers/server-process.js';
@@ -71,6 +73,8 @@ async function startServers(config: Config, logger: Logger) {
       port: Number(nats.port || 4222),
       monitorPort: config.NATS_MONITOR_PORT,
       storeDir: join(dataDir, 'nats'),
+      // Its users and their grants, with this folder's passwords (made on the first start, kept after).
+      configFile: writeLocalNatsConfig(dataDir),
       logFile: join(dataDir, 'logs', 'nats.log'),
       pidFile: files.nats,
       dieWithParent: true,
@@ -89,6 +93,8 @@ async function main() {
   installTemporalRuntime(logger);
   exitOnSignals(logger, stopAll);
   const { dataDir } = await startServers(config, logger);
+  // Only the set-up user may create the streams; every role then connects as its own user, as in a deployment.
+  await setUpEventStreams(config, 'order-saga:dev:setup');
   context = createRoleContext(config, logger, 'order-saga:dev');
   roles.push(...(await startRoles(context, roleNames)));
   const { port: temporalPort } = splitHostPort(config.TEMPORAL_ADDRESS);
@@ -98,7 +104,7 @@ async function main() {
       api: `http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`,
       temporal: config.TEMPORAL_ADDRESS,
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
-      nats: `${config.NATS_URL}  (monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
+      nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
       data: `${dataDir}  (server logs in logs/)`,
       notes: tokenLines(config),
     }),

@@ -1,12 +1,16 @@
 // Starts a set of roles in this process and stops them in reverse order; shared by main.ts and dev.ts.
-import type { RoleContext, RoleName, RunningRole } from './role.js';
+import type { ProcessContext } from './role-context.js';
+import type { RoleName, RunningRole } from './role.js';
 import { roleStarters } from './registry.js';
 
 /** Starts roles one by one; if one fails, those already started are stopped before the error propagates. */
-export async function startRoles(ctx: RoleContext, names: readonly RoleName[]): Promise<RunningRole[]> {
+export async function startRoles(
+  ctx: Pick<ProcessContext, 'forRole'>,
+  names: readonly RoleName[],
+): Promise<RunningRole[]> {
   const started: RunningRole[] = [];
   try {
-    for (const name of names) started.push(await roleStarters[name](ctx));
+    for (const name of names) started.push(await roleStarters[name](ctx.forRole(name)));
     return started;
   } catch (error) {
     await stopRoles(started);

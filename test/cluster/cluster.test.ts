@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localApiTokens } from '../../bench/loadgen/tokens.js';
 import type { ApiTokens } from '../../bench/loadgen/tokens.js';
 import { createCluster } from '../../src/cluster/cluster.js';
+import { clusterNatsPasswords } from '../../src/cluster/nats.js';
 import type { Cluster } from '../../src/cluster/cluster.js';
 import type { Supervised } from '../../src/cluster/supervisor.js';
 import { ORDERS_STREAM } from '../../src/events/nats/topology.js';
@@ -74,7 +75,9 @@ beforeAll(async () => {
   tokens = localApiTokens({ ...loadConfig(), DATA_DIR: cluster.layout.dirs.roles });
   connection = await Connection.connect({ address: cluster.urls.temporal });
   temporal = new Client({ connection, namespace: 'default' });
-  nats = await connect({ servers: cluster.urls.nats, maxReconnectAttempts: -1 });
+  // The nodes ask every client for a user (docs/security.md): the checks read the stream as the operator.
+  const operator = { user: 'operator', pass: clusterNatsPasswords(cluster.layout).operator };
+  nats = await connect({ servers: cluster.urls.nats, maxReconnectAttempts: -1, ...operator });
 }, 300_000);
 
 afterAll(async () => {

@@ -15,6 +15,9 @@ import { deployFiles } from '../../src/cluster/paths.js';
 import { roleEnv, roleEnvironment, roleLogins, sharedRoleEnvironment } from '../../src/cluster/roles.js';
 import { temporalNodeEnv } from '../../src/cluster/temporal.js';
 import { orderSearchAttributes } from '../../src/shared/search-attributes.js';
+import { natsUsers } from '../../src/events/nats/permissions.js';
+import type { NatsUser } from '../../src/events/nats/permissions.js';
+import { natsPasswordVariable } from '../../src/events/nats/server-config.js';
 import { roleNames } from '../../src/workers/role.js';
 import { versions } from '../../tools/servers.mjs';
 
@@ -35,10 +38,29 @@ interface Service {
 }
 
 // Compose resolves YAML merge keys (`<<: *app`) before it validates, so the test does too.
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText, { merge: true }) as { services: Record<string, Service> };
 const services = Object.entries(compose.services);
-/** The containers of the project's own image: every one runs a role. */
-const appServices = services.filter(([, s]) => s.build !== undefined);
+/** The containers of the project's own image that run a role; the image also runs the `nats-setup` job. */
+const appServices = services.filter(([, s]) => s.build !== undefined && roleOf(s) !== undefined);
+
+/** `.env.example`'s variables; an empty one (a secret the user must choose) stands for any value. */
+const envExample = Object.fromEntries(
+  read('.env.example')
+    .split('\n')
+    .filter((line) => /^[A-Z0-9_]+=/.test(line))
+    .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+) as Record<string, string>;
+const chosenSecret = 'a-secret-of-the-users-choosing';
+/** Compose's interpolation (`${NAME}`, `${NAME:-default}`, `${NAME:?error}`) with `.env.example`'s values. */
+function interpolate(value: string): string {
+  return value.replace(/\$\{([A-Z0-9_]+)(?::([-?])([^}]*))?\}/g, (_, name: string, kind?: string, rest?: string) => {
+    const given = envExample[name];
+    if (given !== undefined && given !== '') return given;
+    if (kind === '-') return rest ?? '';
+    return chosenSecret;
+  });
+}
 
 function environmentOf(service: Service): Record<string, string> {
   const env = service.environment ?? {};
@@ -48,7 +70,8 @@ function environmentOf(service: Service): Record<string, string> {
   return Object.fromEntries(pairs) as Record<string, string>;
 }
 
-function roleOf(service: Service): string | undefined {
+function roleOf(service: Service | undefined): string | undefined {
+  if (service === undefined) return undefined;
   const command = Array.isArray(service.command) ? service.command : (service.command ?? '').split(/\s+/);
   const at = command.indexOf('--role');
   return at < 0 ? undefined : command[at + 1];
@@ -84,8 +107,78 @@ describe('docker-compose.yml', () => {
         Object.keys(env).filter((key) => !known.has(key)),
         `unknown variables on ${name}`,
       ).toEqual([]);
-      expect(() => loadConfig(env), name).not.toThrow();
+      expect(
+        () => loadConfig(Object.fromEntries(Object.entries(env).map(([k, v]) => [k, interpolate(v)]))),
+        name,
+      ).not.toThrow();
     }
+  });
+
+  it('holds no secret: every password is a variable from the env file, which lists every variable used', () => {
+    const used = [
+      ...new Set([...composeText.replace(/^\s*#.*$/gm, '').matchAll(/\$\{([A-Z0-9_]+)/g)].map((m) => String(m[1]))),
+    ];
+    expect(
+      used.filter((name) => !(name in envExample)),
+      'variables missing from .env.example',
+    ).toEqual([]);
+    for (const [name, service] of services) {
+      for (const [key, value] of Object.entries(environmentOf(service))) {
+        if (/PASSWORD|PWD|SECRET|KEY$/.test(key))
+          expect(value, `${name}: ${key}`).toMatch(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/);
+        // A URL's password too: postgres://user:${PASSWORD}@host.
+        const url = /^\w+:\/\/[^:/@]+:([^@]+)@/.exec(value);
+        if (url) expect(url[1], `${name}: ${key}'s password`).toMatch(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/);
+      }
+    }
+    const secrets = Object.keys(envExample).filter((name) => /PASSWORD/.test(name));
+    for (const name of secrets) expect(envExample[name], `.env.example ${name} is left for the user`).toBe('');
+    expect(read('.gitignore')).toMatch(/^\.env$/m);
+    expect(read('.dockerignore')).toMatch(/^\.env$/m);
+  });
+
+  it('binds every published port to BIND_ADDRESS, which defaults to this host', () => {
+    for (const [name, service] of services) {
+      for (const port of (service as { ports?: unknown[] }).ports ?? []) {
+        expect(String(port), name).toMatch(/^\$\{BIND_ADDRESS:-127\.0\.0\.1\}:\d+:\d+$/);
+      }
+    }
+    expect(envExample.BIND_ADDRESS).toBe('127.0.0.1');
+  });
+
+  it('connects each role as its own NATS user over TLS, and runs the stream set-up as `setup` before them', () => {
+    for (const [name, service] of appServices) {
+      const env = environmentOf(service);
+      expect(env.NATS_USER, name).toBe(roleOf(service));
+      expect(env.NATS_PASSWORD, name).toBe(
+        `\${${natsPasswordVariable(roleOf(service) as NatsUser)}:?set ${natsPasswordVariable(roleOf(service) as NatsUser)} in .env}`,
+      );
+      expect(env.NATS_TLS_CA_FILE, name).toBe('/app/certs/ca.pem');
+      expect(service.depends_on, name).toHaveProperty('nats-setup.condition', 'service_completed_successfully');
+    }
+    const setup = compose.services['nats-setup'];
+    expect(setup?.command).toEqual(['node', '--import', 'tsx', 'src/cli/events-setup.ts']);
+    expect(environmentOf(setup ?? {}).NATS_USER).toBe('setup');
+    expect((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['events:setup']).toContain(
+      'src/cli/events-setup.ts',
+    );
+    const users = read('deploy/nats/users.conf');
+    for (const n of [1, 2, 3]) {
+      const node = compose.services[`nats-${n}`] ?? {};
+      expect(node.command, `nats-${n}`).toEqual(expect.arrayContaining(['--tls', '--tlscert', '--tlskey']));
+      const env = environmentOf(node);
+      for (const user of natsUsers) {
+        expect(users).toContain(`password: $${natsPasswordVariable(user)}`);
+        expect(env[natsPasswordVariable(user)], `nats-${n}: ${user}`).toMatch(/^\$\{NATS_PASSWORD_[A-Z_]+:\?/);
+      }
+    }
+    expect(read('deploy/nats/cluster.conf')).toMatch(/^include \.\/users\.conf$/m);
+  });
+
+  it('points the Web UI at the API’s codec endpoint, with the browser’s credentials', () => {
+    const ui = environmentOf(compose.services['temporal-ui'] ?? {});
+    expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('${API_PUBLIC_URL:-http://localhost:3000}/codec');
+    expect(ui.TEMPORAL_CODEC_INCLUDE_CREDENTIALS).toBe('true');
   });
 
   it('scales workers and subscribers with replicas, and runs two API services behind the load balancer', () => {
@@ -113,7 +206,7 @@ describe('docker-compose.yml', () => {
     const initSql = read('deploy/postgres/init.sql');
     for (const role of ['orders', 'payments', 'inventory', 'shipping', 'notifications', 'analytics']) {
       const [, service] = appServices.find(([, s]) => roleOf(s) === role) ?? [];
-      const url = new URL(environmentOf(service ?? {}).DATABASE_URL ?? '');
+      const url = new URL(interpolate(environmentOf(service ?? {}).DATABASE_URL ?? ''));
       expect(url.username, role).toBe(role);
       expect(initSql).toContain(`create schema ${role} authorization ${role};`);
     }
@@ -124,7 +217,7 @@ describe('docker-compose.yml', () => {
   it('lets the API log in as a role that may only read the read models and the inventory', () => {
     const initSql = read('deploy/postgres/init.sql');
     const [, api] = appServices.find(([, s]) => roleOf(s) === 'api') ?? [];
-    const url = new URL(environmentOf(api ?? {}).DATABASE_URL ?? '');
+    const url = new URL(interpolate(environmentOf(api ?? {}).DATABASE_URL ?? ''));
     expect(url.username).toBe('api');
     expect(initSql).toContain('grant usage on schema inventory, notifications, analytics, order_read_model to api;');
     expect(initSql).not.toMatch(/schema \w+ authorization api\b/);
@@ -155,7 +248,11 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of services) {
       for (const volume of service.volumes ?? []) {
         const source = typeof volume === 'string' ? volume.split(':')[0] : volume.source;
-        if (source?.startsWith('./')) expect(existsSync(join(root, source)), `${name}: ${source}`).toBe(true);
+        // The certificates are made on each machine (deploy/make-certs.sh) into a git-ignored folder.
+        if (source?.startsWith('./deploy/certs')) {
+          expect(existsSync(join(root, 'deploy/make-certs.sh')), name).toBe(true);
+          expect(read('.gitignore')).toMatch(/^\/deploy\/certs\/$/m);
+        } else if (source?.startsWith('./')) expect(existsSync(join(root, source)), `${name}: ${source}`).toBe(true);
       }
     }
   });
@@ -257,10 +354,12 @@ describe('docker-compose.yml', () => {
       expect(temporalRequired).toEqual(
         expect.arrayContaining(['POSTGRES_SEEDS', 'POSTGRES_PWD', 'TEMPORAL_ADDRESS', 'TEMPORAL_CONFIG_DIR']),
       );
+      const usersVars = variables(join(root, 'deploy/nats/users.conf'), /password: \$([A-Z_]+)/g);
+      expect(usersVars).toHaveLength(natsUsers.length);
       for (const n of [1, 2, 3]) {
         const composeEnv = environmentOf(compose.services[`nats-${n}`] ?? {});
         const runnerEnv = natsNodeEnv(plan, n - 1);
-        for (const name of natsVars) {
+        for (const name of [...natsVars, ...usersVars]) {
           expect(composeEnv, `nats-${n}: ${name}`).toHaveProperty(name);
           expect(runnerEnv, `runner nats-${n}: ${name}`).toHaveProperty(name);
         }
@@ -293,7 +392,7 @@ describe('docker-compose.yml', () => {
         const processPlan = plan.processes.find((p) => p.role === role);
         expect(processPlan, name).toBeDefined();
         const runner = roleEnv(plan, processPlan!, {});
-        const login = env.DATABASE_URL ? new URL(env.DATABASE_URL).username : undefined;
+        const login = env.DATABASE_URL ? new URL(interpolate(env.DATABASE_URL)).username : undefined;
         expect(roleLogins[role], name).toBe(login);
         expect(runner.DATABASE_URL ? new URL(runner.DATABASE_URL).username : undefined, name).toBe(login);
         for (const [key, value] of Object.entries({ ...sharedRoleEnvironment, ...roleEnvironment[role] })) {
@@ -301,6 +400,8 @@ describe('docker-compose.yml', () => {
           expect(runner[key], `runner ${name}: ${key}`).toBe(value);
         }
         expect(runner.NATS_URL?.split(','), name).toHaveLength(env.NATS_URL?.split(',').length ?? 0);
+        expect(runner.NATS_USER, name).toBe(env.NATS_USER);
+        expect(runner.NATS_PASSWORD, name).toBe(natsNodeEnv(plan, 0)[natsPasswordVariable(role)]);
       }
     });
   });

@@ -1,7 +1,8 @@
 // Readiness probes for NATS: a round trip on an existing connection, or a fresh connection to a URL.
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { natsServers } from '../../events/nats/connection.js';
+import { natsAuthOptions, natsServers } from '../../events/nats/connection.js';
+import type { NatsAuth } from '../../events/nats/connection.js';
 import { withTimeout } from '../../lib/readiness.js';
 import type { ReadinessProbe } from '../ports/readiness-probe.js';
 import { probeTimeoutMs } from './temporal-readiness.js';
@@ -21,7 +22,7 @@ export function natsConnectionReadiness(nc: NatsConnection, timeoutMs = probeTim
 }
 
 /** For a process without a long-lived connection: connects to `url`, round-trips once, and disconnects. */
-export function natsUrlReadiness(url: string, timeoutMs = probeTimeoutMs): ReadinessProbe {
+export function natsUrlReadiness(url: string, timeoutMs = probeTimeoutMs, auth: NatsAuth = {}): ReadinessProbe {
   return {
     name: 'nats',
     check: async () => {
@@ -30,6 +31,7 @@ export function natsUrlReadiness(url: string, timeoutMs = probeTimeoutMs): Readi
         timeout: timeoutMs,
         reconnect: false,
         name: 'order-saga-api-probe',
+        ...natsAuthOptions(auth),
       });
       try {
         await withTimeout(nc.flush(), timeoutMs, 'NATS');

@@ -24,6 +24,9 @@ export const DEAD_LETTER_SUBJECTS = 'dlq.>';
 /** The server's max-deliveries advisories for consumers of the event log, kept so none is lost while no subscriber runs. */
 export const ADVISORY_STREAM = 'ORDERS_ADVISORIES';
 
+/** Every stream `streamDeclarations` declares, by name. */
+export const eventStreams = [ORDERS_STREAM, DEAD_LETTER_STREAM, ADVISORY_STREAM] as const;
+
 /** The subject the server announces a message that exhausted a consumer's deliveries on. */
 export function maxDeliveriesAdvisorySubject(stream: string, consumer: string): string {
   return `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${consumer}`;
@@ -91,6 +94,24 @@ export async function ensureEventStreams(jsm: JetStreamManager, settings: EventS
         cause,
       });
     }
+  }
+}
+
+/**
+ * Checks that every stream exists, for a process whose NATS user may not create them (only `setup` may: see
+ * src/events/nats/permissions.ts): it fails at start, naming the missing stream and the command that makes it,
+ * rather than at its first publish or pull.
+ */
+export async function requireEventStreams(jsm: JetStreamManager): Promise<void> {
+  for (const name of eventStreams) {
+    await jsm.streams.info(name).catch((cause: unknown) => {
+      if (cause instanceof JetStreamApiError && cause.code === JetStreamApiCodes.StreamNotFound) {
+        throw new TopologyError(`stream ${name} does not exist: the set-up creates it (npm run events:setup)`, {
+          cause,
+        });
+      }
+      throw cause;
+    });
   }
 }
 

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { openApiAuth } from '../../api/auth/api-auth.js';
 import { InventoryProductCatalogue } from '../../api/adapters/inventory-product-catalogue.js';
 import { natsConnectionReadiness, natsUrlReadiness } from '../../api/adapters/nats-readiness.js';
+import { natsCredentials } from '../../events/nats/credentials.js';
 import { openEventReadPorts } from '../../api/adapters/read-ports.js';
 import { temporalReadiness } from '../../api/adapters/temporal-readiness.js';
 import { createApp } from '../../api/app.js';
@@ -47,7 +48,10 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
     const auth = await openApiAuth(config);
     const ports = await readPorts(ctx);
     const shutdown = new AbortController();
-    const readiness = [temporalReadiness(temporal), ports.natsReadiness ?? natsUrlReadiness(config.NATS_URL)];
+    const readiness = [
+      temporalReadiness(temporal),
+      ports.natsReadiness ?? natsUrlReadiness(config.NATS_URL, undefined, natsCredentials(config, 'api')),
+    ];
     const app = createApp({
       config,
       logger: log,

@@ -16,6 +16,9 @@ import type { EventMessage } from '../../../src/events/publisher.js';
 import type { EventSettings } from '../../../src/events/nats/settings.js';
 import { ensureEventStreams, ORDERS_STREAM } from '../../../src/events/nats/topology.js';
 import type { Logger } from '../../../src/logger.js';
+import { readNatsPasswords } from '../../../src/events/nats/passwords.js';
+import type { NatsUser } from '../../../src/events/nats/permissions.js';
+import { writeLocalNatsConfig } from '../../../src/events/nats/server-config.js';
 import { startNatsServer } from '../../../src/servers/nats-server.js';
 import type { NatsServer } from '../../../src/servers/nats-server.js';
 import { freePort } from '../../../src/servers/ports.js';
@@ -43,9 +46,14 @@ export interface EventsServer {
   url: string;
   dir: string;
   server: NatsServer;
-  /** A client connection the test does not have to close (closed by `stop`). */
+  /** A client connection the test does not have to close (closed by `stop`); the `setup` user's with `users`. */
   nc: NatsConnection;
   connect(name?: string): Promise<NatsConnection>;
+  /**
+   * With `users`: a connection as one of the NATS users, with the grants the main command gives it
+   * (src/events/nats/permissions.ts). `dir` is then a data folder holding their passwords, as the main command's does.
+   */
+  connectAs(user: NatsUser, name?: string): Promise<NatsConnection>;
   /** Stops nats-server, keeping its store. */
   halt(): Promise<void>;
   /** Starts it again on the same ports and store. */
@@ -53,18 +61,37 @@ export interface EventsServer {
   stop(): Promise<void>;
 }
 
-export async function startEventsServer(settings: EventSettings = testSettings): Promise<EventsServer> {
+export interface EventsServerOptions {
+  /** Run with the NATS users and grants of the main command, instead of without authentication. */
+  users?: boolean;
+  /** Leave the streams to the test (with `users`, only `setup` may create them). */
+  noStreams?: boolean;
+}
+
+export async function startEventsServer(
+  settings: EventSettings = testSettings,
+  { users = false, noStreams = false }: EventsServerOptions = {},
+): Promise<EventsServer> {
   const dir = await mkdtemp(join(tmpdir(), 'order-saga-events-'));
-  const options = { port: await freePort(), monitorPort: await freePort(), storeDir: join(dir, 'nats') };
+  const options = {
+    port: await freePort(),
+    monitorPort: await freePort(),
+    storeDir: join(dir, 'nats'),
+    ...(users ? { configFile: writeLocalNatsConfig(dir) } : {}),
+  };
   let server = await startNatsServer(options);
   const connections: NatsConnection[] = [];
-  const connect = async (name = 'test') => {
-    const nc = await connectToNats(server.url, name);
+  const connectAs = async (user: NatsUser | undefined, name = 'test') => {
+    const pass = user === undefined ? undefined : readNatsPasswords(dir)?.[user];
+    if (user !== undefined && pass === undefined)
+      throw new Error('connectAs needs startEventsServer(..., { users: true })');
+    const nc = await connectToNats(server.url, name, user === undefined ? {} : { user, pass });
     connections.push(nc);
     return nc;
   };
+  const connect = (name?: string) => connectAs(users ? 'setup' : undefined, name);
   const nc = await connect();
-  await ensureEventStreams(await jetstreamManager(nc), settings);
+  if (!noStreams) await ensureEventStreams(await jetstreamManager(nc), settings);
   return {
     url: server.url,
     dir,
@@ -73,6 +100,7 @@ export async function startEventsServer(settings: EventSettings = testSettings):
     },
     nc,
     connect,
+    connectAs: (user, name) => connectAs(user, name ?? user),
     halt: () => server.stop(),
     async restart() {
       server = await startNatsServer(options);
