@@ -11,7 +11,8 @@ import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { createTestNamespace } from '../api/support/dev-namespace.js';
 import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder } from '../support/order-workflows.js';
-import { startSagaWorkers } from '../support/saga-harness.js';
+import { outboxEvents } from '../support/outbox-events.js';
+import { eachStore, startSagaWorkers } from '../support/saga-harness.js';
 import type { SagaWorkers } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
 
@@ -144,6 +145,7 @@ describe('orderSaga reset after a price change', () => {
     await workers.stores.inventory.setUnitPrice(sku, 5_999, new Date().toISOString());
     try {
       const workflowId = orderWorkflowId(order.orderId);
+      const resetAt = Date.now();
       const runId = await resetToFirstWorkflowTask(workflowId, (await first.describe()).runId);
       const again = await resultOf(workflowId, runId);
 
@@ -158,6 +160,20 @@ describe('orderSaga reset after a price change', () => {
       const after = await stockOf(workers.stores, sku);
       expect([after.available, after.shipped]).toEqual([before.available - 1, before.shipped + 1]);
       await expectStockSettled(workers.stores);
+
+      // Each call is stamped with the workflow's clock: the new run's events rank above the old run's, although its
+      // sequence started again at 1 (the read models order by both: src/events/order-sequence.ts).
+      const events = await outboxEvents(eachStore(workers.stores), order.orderId);
+      expect(events.names).toEqual([
+        'OrderCreated',
+        'PaymentProcessed',
+        'InventoryUpdated',
+        'OrderShipped',
+        'OrderCompleted',
+      ]);
+      const timeOf = (name: string) => events.published[events.names.indexOf(name as never)]?.ordertime ?? 0;
+      expect(timeOf('InventoryUpdated')).toBeLessThan(resetAt);
+      expect(timeOf('OrderShipped')).toBeGreaterThanOrEqual(resetAt);
     } finally {
       // The first run's held call: its run is gone, and the call replays the new run's shipment under the same key.
       shipmentHeld.release();

@@ -100,7 +100,7 @@ export function createInventoryActivities({ store, clock = systemClock }: Invent
           const { orderId, reservationId } = reservation;
           const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
           const time = reservation.releasedAt ?? reservation.createdAt;
-          return [stepEvent(step, input.sequence, { name: 'InventoryReleased', data, time })];
+          return [stepEvent(step, input, { name: 'InventoryReleased', data, time })];
         };
         const { applied, reservation } = await store.release(
           undoInput(step, input.orderId, 'releaseInventory', at),
@@ -156,7 +156,7 @@ function reservationEvent(step: StepContext, input: ReserveInventoryInput, reser
   }
   const { orderId, reservationId } = reservation;
   const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
-  return stepEvent(step, input.sequence, { name: 'InventoryUpdated', data, time: reservation.createdAt });
+  return stepEvent(step, input, { name: 'InventoryUpdated', data, time: reservation.createdAt });
 }
 
 /** InventoryUpdateFailed: the refusal, with the reservation that recorded it when there is one. */
@@ -173,7 +173,7 @@ function rejectionEvent(
     lines: stockLines(reservation?.lines ?? input.lines),
     reason: { code: error.code, message: error.message },
   };
-  return stepEvent(step, input.sequence, { name: 'InventoryUpdateFailed', data, time });
+  return stepEvent(step, input, { name: 'InventoryUpdateFailed', data, time });
 }
 
 function shortagesOf(reservation: Reservation): { sku: string; requested: number; available: number }[] {
