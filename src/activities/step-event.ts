@@ -2,6 +2,7 @@
 import { buildEvent } from '../events/envelope.js';
 import type { OutgoingEvent } from '../events/envelope.js';
 import type { EventData, EventName } from '../events/catalogue.js';
+import type { EventSequence } from '../shared/activity-contracts.js';
 import type { StepContext } from './step-context.js';
 
 export interface StepEventInput<N extends EventName> {
@@ -13,18 +14,26 @@ export interface StepEventInput<N extends EventName> {
 
 /**
  * An event of the running step: the step's workflow and name go into the event's ID (so the same effect always
- * announces the same ID), and `sequence` (the activity's input, set by the workflow) orders it among its order's
- * events. Absent for a run that started before the workflow numbered its events.
+ * announces the same ID), and `order` (the activity input's `sequence` and `sequenceTime`, set by the workflow) orders
+ * it among its order's events. Either is absent for a run that started before the workflow set it.
  */
 export function stepEvent<N extends EventName>(
   step: StepContext,
-  sequence: number | undefined,
+  order: EventSequence,
   event: StepEventInput<N>,
 ): OutgoingEvent<N> {
   return buildEvent({
     ...event,
     workflowId: step.workflowId,
     step: step.activityType,
-    ...(sequence === undefined ? {} : { sequence }),
+    ...sequenceOf(order),
   });
+}
+
+/** The envelope's ordering attributes from an activity's input: only those it has. */
+export function sequenceOf({ sequence, sequenceTime }: EventSequence): EventSequence {
+  return {
+    ...(sequence === undefined ? {} : { sequence }),
+    ...(sequenceTime === undefined ? {} : { sequenceTime }),
+  };
 }

@@ -3,6 +3,7 @@ import { nameBasedUuid } from '../lib/name-based-uuid.js';
 import { z } from 'zod';
 import { eventCatalogue, eventNameOfType, eventSource, eventSubject, eventType } from './catalogue.js';
 import type { EventData, EventName } from './catalogue.js';
+import { maxOrderTime } from './order-sequence.js';
 
 /**
  * A domain event as it travels on the wire. `subject` is the order ID; `traceparent` is the W3C trace extension;
@@ -20,6 +21,12 @@ export interface EventEnvelope<N extends EventName = EventName> {
   data: EventData<N>;
   traceparent?: string;
   ordersequence?: number;
+  /**
+   * This project's second extension attribute: the workflow's clock (epoch ms) when it made the call that caused the
+   * event. A run after a reset makes its calls after the replaced run's, so it ranks events across runs; absent on
+   * events of runs that started before it existed (src/events/order-sequence.ts).
+   */
+  ordertime?: number;
 }
 
 /**
@@ -53,6 +60,7 @@ export const envelopeSchema = z.object({
     .regex(/^[\da-f]{2}-[\da-f]{32}-[\da-f]{16}-[\da-f]{2}$/, 'expected a W3C traceparent')
     .optional(),
   ordersequence: z.number().int().positive('expected a positive whole number').optional(),
+  ordertime: z.number().int().positive('expected a positive whole number of milliseconds').max(maxOrderTime).optional(),
 });
 
 export type InvalidEventCode = 'InvalidEvent' | 'UnknownEventType';
@@ -89,6 +97,8 @@ export interface BuildEnvelopeInput<N extends EventName> {
   traceparent?: string;
   /** The event's position among its order's events, from the workflow (the activity's `sequence` input). */
   sequence?: number;
+  /** When the workflow made the call (epoch ms, the activity's `sequenceTime` input). */
+  sequenceTime?: number;
 }
 
 /** Builds an envelope, validating `data` against the catalogue so nothing malformed ever leaves a service. */
@@ -106,6 +116,7 @@ export function buildEnvelope<N extends EventName>(input: BuildEnvelopeInput<N>)
   };
   if (input.traceparent !== undefined) envelope.traceparent = input.traceparent;
   if (input.sequence !== undefined) envelope.ordersequence = input.sequence;
+  if (input.sequenceTime !== undefined) envelope.ordertime = input.sequenceTime;
   return envelope;
 }
 
@@ -138,6 +149,7 @@ export function parseEnvelope(input: unknown): ParsedEvent {
   const envelope = { ...attrs, data } as EventEnvelope;
   if (envelope.traceparent === undefined) delete envelope.traceparent;
   if (envelope.ordersequence === undefined) delete envelope.ordersequence;
+  if (envelope.ordertime === undefined) delete envelope.ordertime;
   return { name, version: eventCatalogue[name].version, envelope };
 }
 

@@ -26,6 +26,12 @@ export interface AttemptCount {
  */
 export interface EventSequence {
   sequence?: number;
+  /**
+   * The workflow's clock (epoch ms) when it made the call: a run after a reset makes its calls later than every call
+   * of the run it replaced, so events rank by it first and by `sequence` within the same instant. Absent in the inputs
+   * of runs recorded before it existed.
+   */
+  sequenceTime?: number;
 }
 
 export interface ChargePaymentInput extends EventSequence {

@@ -99,7 +99,10 @@ export function sagaActivities({ stepDeadline, attemptTimeout }: StepDeadlines =
  * The undo actions with a deadline: retried like `mustHappen` ones, but only for `escalateAfter` in all, after which
  * Temporal gives up (retry state TIMEOUT) and the saga parks the order for an operator instead of retrying unseen.
  */
-export function escalatingCompensations(escalateAfter: Duration, { attemptTimeout }: StepDeadlines = {}): Compensations {
+export function escalatingCompensations(
+  escalateAfter: Duration,
+  { attemptTimeout }: StepDeadlines = {},
+): Compensations {
   const within = (taskQueue: TaskQueue): ActivityOptions => ({
     ...undoOptions(taskQueue, attemptTimeout),
     scheduleToCloseTimeout: escalateAfter,

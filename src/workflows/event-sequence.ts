@@ -11,6 +11,13 @@ import type { OrderRecord } from './order-record.js';
 export const eventSequencePatch = 'event-sequence';
 
 /**
+ * The change id of passing `sequenceTime` (the workflow's clock at the call) beside `sequence`: a reset starts the
+ * count again, and the time ranks the new run's events above the old run's (src/events/order-sequence.ts). Runs
+ * recorded without it replay with the inputs they recorded.
+ */
+export const sequenceTimePatch = 'event-sequence-time';
+
+/**
  * `input` with the call's sequence number, for an activity call that may announce an event (the forward steps, the
  * compensations, publishOrderEvent). The counter moves on every such call, whether or not the patch applies, so a
  * run that reaches new code half-way numbers its later calls by their true place in the saga; a call that ends up
@@ -20,5 +27,7 @@ export const eventSequencePatch = 'event-sequence';
  */
 export function sequenced<T extends object>(record: OrderRecord, input: T): T & EventSequence {
   const sequence = record.nextEventSequence();
-  return patched(eventSequencePatch) ? { ...input, sequence } : input;
+  if (!patched(eventSequencePatch)) return input;
+  // Date.now() is the workflow's clock: the current workflow task's time, the same on every replay.
+  return patched(sequenceTimePatch) ? { ...input, sequence, sequenceTime: Date.now() } : { ...input, sequence };
 }

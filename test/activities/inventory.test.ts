@@ -166,6 +166,72 @@ describe('priceOrder', () => {
   });
 });
 
+describe('priceOrder per order', () => {
+  const priceOf = (workflowId: string, items: OrderLineInput[], attempt = 1) =>
+    runActivity(
+      'priceOrder',
+      (i: PriceOrderInput) => activities.priceOrder(i),
+      { workflowId, attempt },
+      { orderId: workflowId.replace(/^order-/, ''), items },
+    );
+
+  it('prices an order again (a retry, a new run after a reset) as it was first priced, whatever the catalogue says now', async () => {
+    const first = await priceOf('order-o-7', [
+      { sku: 'SKU-MUG', quantity: 2 },
+      { sku: 'SKU-TSHIRT', quantity: 1 },
+    ]);
+    expect(first.total).toEqual({ amount: 4_499, currency: 'EUR' });
+    await store.setUnitPrice('SKU-MUG', 1_500, '2025-01-02T00:00:00.000Z');
+
+    // The same units per SKU, split and in another order, are the same items.
+    const again = await priceOf(
+      'order-o-7',
+      [
+        { sku: 'SKU-TSHIRT', quantity: 1 },
+        { sku: 'SKU-MUG', quantity: 1 },
+        { sku: 'SKU-MUG', quantity: 1 },
+      ],
+      2,
+    );
+    expect(again).toEqual({ ...first, attempts: 2 });
+    expect(await store.findPricingByKey('order-o-7:priceOrder')).toMatchObject({
+      orderId: 'o-7',
+      units: [
+        ['SKU-MUG', 2],
+        ['SKU-TSHIRT', 1],
+      ],
+    });
+    // Another order pays the new price.
+    expect((await priceOf('order-o-8', [{ sku: 'SKU-MUG', quantity: 2 }])).total.amount).toBe(3_000);
+  });
+
+  it('refuses other items under the key with IdempotencyMismatch, before any effect, and keeps the first pricing', async () => {
+    const first = await priceOf('order-o-7', [{ sku: 'SKU-MUG', quantity: 2 }]);
+    const failure = await expectNonRetryable(
+      priceOf('order-o-7', [{ sku: 'SKU-MUG', quantity: 3 }]),
+      'IdempotencyMismatch',
+    );
+    expect(failure.details).toEqual([
+      {
+        idempotencyKey: 'order-o-7:priceOrder',
+        orderId: 'o-7',
+        differences: [{ field: 'items', stored: [['SKU-MUG', 2]], requested: [['SKU-MUG', 3]] }],
+        attempts: 1,
+      },
+    ]);
+    expect((await store.findPricingByKey('order-o-7:priceOrder'))?.pricing).toEqual({
+      lines: first.lines,
+      total: first.total,
+    });
+    expect((await outbox()).published).toHaveLength(0);
+  });
+
+  it('stores nothing for a refused pricing (an unknown SKU), so the order can be priced once the SKU exists', async () => {
+    await expectNonRetryable(priceOf('order-o-7', [{ sku: 'SKU-NOPE', quantity: 1 }]), 'UnknownSku');
+    expect(await store.findPricingByKey('order-o-7:priceOrder')).toBeUndefined();
+  });
+});
+
 describe('reserveInventory', () => {
   it('reserves every line and writes InventoryUpdated with the reservation', async () => {
     const { reservationId } = await reserve([

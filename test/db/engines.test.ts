@@ -171,6 +171,41 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
       await expect(store.restock('A', 1.5, at(1))).rejects.toBeInstanceOf(InvalidQuantityError);
     });
 
+    it('keeps an order’s first pricing under its key (a bigint total past 2^31 too) and changes unit prices', async () => {
+      const store = await open();
+      const pricing = {
+        idempotencyKey: 'order-o1:priceOrder',
+        orderId: 'o1',
+        units: [['A', 2]] as [string, number][],
+        pricing: {
+          lines: [
+            {
+              sku: 'A',
+              name: 'A',
+              quantity: 2,
+              unitPrice: { amount: 100, currency: 'EUR' },
+              lineTotal: { amount: 200, currency: 'EUR' },
+            },
+          ],
+          total: { amount: 3_000_000_000, currency: 'EUR' },
+        },
+        createdAt: at(1),
+      };
+      expect(await store.findPricingByKey(pricing.idempotencyKey)).toBeUndefined();
+      expect(await store.storePricing(pricing)).toEqual(pricing);
+      // A second pricing under the same key (a concurrent attempt) keeps the first.
+      const later = { ...pricing, units: [['B', 1]] as [string, number][], createdAt: at(2) };
+      expect(await store.storePricing(later)).toEqual(pricing);
+      expect(await store.findPricingByKey(pricing.idempotencyKey)).toEqual(pricing);
+
+      await store.setUnitPrice('A', 120, at(3));
+      expect(await store.findProducts(['A'])).toEqual([
+        { sku: 'A', name: 'A', unitPrice: { amount: 120, currency: 'EUR' } },
+      ]);
+      await expect(store.setUnitPrice('Z', 1, at(3))).rejects.toBeInstanceOf(UnknownSkuError);
+      await expect(store.setUnitPrice('A', -1, at(3))).rejects.toBeInstanceOf(RangeError);
+    });
+
     it('reserves all lines or none, idempotently per key, and stores nothing for an unknown SKU', async () => {
       const store = await open();
       const base = { orderId: 'o1', at: at(1) };
@@ -525,6 +560,7 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
           'inventory.inventory_migrations_lock',
           'inventory.outbox',
           'inventory.outbox_relay',
+          'inventory.pricings',
           'inventory.products',
           'inventory.reservation_lines',
           'inventory.reservations',

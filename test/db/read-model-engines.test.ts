@@ -26,7 +26,13 @@ import { orderProjection } from '../../src/read-models/orders/projection.js';
 import { openOrderReadModel } from '../../src/read-models/orders/store.js';
 import type { StoredOrder } from '../../src/read-models/orders/store.js';
 import type { Notification } from '../../src/read-models/notifications/channel.js';
-import { completedOrderEvents, failedOrderEvents, eventsLogger } from '../events/nats/fixtures.js';
+import {
+  cancelledOrderEvents,
+  completedOrderEvents,
+  envelopeOf,
+  eventsLogger,
+  failedOrderEvents,
+} from '../events/nats/fixtures.js';
 import { modelOf } from '../events/consumer/support.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -218,6 +224,69 @@ describe.each(engines)('the order of an order’s events on $engine', ({ freshLo
       failure: { code: 'OutOfStock' },
     });
     expect((await analytics.summary()).orders.byStatus).toEqual({ FAILED: 1 });
+  });
+});
+
+describe.each(engines)('an order reset after it ended, on $engine', ({ freshLocations }) => {
+  it('follows the new run: its OrderFailed (sequence 3) ranks above the old run’s OrderCancelled (sequence 6)', async () => {
+    const locations = await freshLocations();
+    const analytics = track(await openAnalyticsReadModel(locations.analytics));
+    const orders = track(await openOrderReadModel(locations.orders));
+    const handlers = [
+      liveReadModelHandler(readModelBaseDb(analytics.db), analyticsProjection),
+      liveReadModelHandler(readModelBaseDb(orders.db), orderProjection),
+    ];
+    // The old run: created, paid, refunded, cancelled, its calls made at the workflow's clock in its first minute.
+    const oldRun = Date.parse('2026-01-01T12:00:00Z');
+    const old = cancelledOrderEvents('ord-reset', 'cus-reset').map((e, i) => ({
+      ...e,
+      ordersequence: [1, 2, 5, 6][i],
+      ordertime: oldRun + i * 1_000,
+    }));
+    // The run after the reset counts from 1 again; its third call announced OrderFailed, an hour later.
+    const reason = { code: 'StepAlreadyCompensated', message: 'chargePayment was already compensated' };
+    const total = { amount: 4_999, currency: 'EUR' };
+    const newRun = {
+      ...envelopeOf(
+        'OrderFailed',
+        { orderId: 'ord-reset', customerId: 'cus-reset', status: 'FAILED', total, reason },
+        new Date(oldRun + 3_600_000),
+      ),
+      ordersequence: 3,
+      ordertime: oldRun + 3_600_000,
+    };
+    for (const [i, envelope] of [...old, newRun].entries()) {
+      for (const handler of handlers) await handler.handle(parseEnvelope(envelope), metaAt(i + 1));
+    }
+    expect(await orders.getOrder('ord-reset')).toMatchObject({
+      status: 'FAILED',
+      lastEvent: 'OrderFailed',
+      failure: { code: 'StepAlreadyCompensated' },
+    });
+    expect((await analytics.summary()).orders.byStatus).toEqual({ FAILED: 1 });
+  });
+
+  it('still ranks an event without a time (a run from before it) below every timed one', async () => {
+    const locations = await freshLocations();
+    const orders = track(await openOrderReadModel(locations.orders));
+    const handler = liveReadModelHandler(readModelBaseDb(orders.db), orderProjection);
+    const [created, paid, refunded, cancelled] = cancelledOrderEvents('ord-mixed', 'cus-mixed');
+    // An old run numbered its events but had no time; the run after the reset has both.
+    const untimed = [created, paid, refunded, cancelled].map((e, i) => ({ ...e!, ordersequence: i + 10 }));
+    const reason = { code: 'StepAlreadyCompensated', message: 'chargePayment was already compensated' };
+    const total = { amount: 4_999, currency: 'EUR' };
+    const failed = {
+      ...envelopeOf(
+        'OrderFailed',
+        { orderId: 'ord-mixed', customerId: 'cus-mixed', status: 'FAILED', total, reason },
+        new Date('2026-01-02T00:00:00Z'),
+      ),
+      ordersequence: 3,
+      ordertime: Date.parse('2026-01-02T00:00:00Z'),
+    };
+    for (const [i, envelope] of [failed, ...untimed].entries())
+      await handler.handle(parseEnvelope(envelope), metaAt(i + 1));
+    expect(await orders.getOrder('ord-mixed')).toMatchObject({ status: 'FAILED', lastEvent: 'OrderFailed' });
   });
 });
 

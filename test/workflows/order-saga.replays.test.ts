@@ -47,36 +47,35 @@ async function reuseOrderId(first: PlaceOrderInput, second: PlaceOrderInput, his
 }
 
 describe('orderSaga with another request’s rows under its order ID', () => {
-  it('fails at the charge of another amount with IdempotencyMismatch, and nothing moves', async () => {
-    const first = newOrder();
-    const other = { ...first, items: [{ sku: 'SKU-TSHIRT', quantity: 3 }] };
-    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-charge');
+  it('fails at the pricing of other items with IdempotencyMismatch, before any effect, and nothing moves', async () => {
+    // The order ID's first pricing is kept under its key, so other items are refused before anything is charged.
+    const first = newOrder({ items: [{ sku: 'SKU-MUG', quantity: 2 }] });
+    const other = { ...first, items: [{ sku: 'SKU-SOLDOUT', quantity: 1 }] };
+    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-pricing');
 
     expect(result.status).toBe('FAILED');
     expect(result.failure?.code).toBe('IdempotencyMismatch');
-    expect(result.steps.at(-1)).toMatchObject({ name: 'chargePayment', outcome: 'failed' });
+    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([['priceOrder', 'failed']]);
     expect(result.compensations).toEqual([]);
     expect(await factsOf(first.orderId)).toEqual(before);
+    expect(before.charge).toMatchObject({ status: 'captured' });
+    expect(await eventNames(harness, first.orderId)).not.toContain('PaymentRefunded');
     await expectStockSettled(harness.stores);
   });
 
-  it('fails at the reservation of other lines, undoing none of the other order’s steps (its charge stays)', async () => {
-    // Two mugs and one poster cost the same, so the charge replays and the reservation is the first to differ.
-    const first = newOrder({ items: [{ sku: 'SKU-MUG', quantity: 2 }] });
-    const other = { ...first, items: [{ sku: 'SKU-SOLDOUT', quantity: 1 }] };
-    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-reservation');
+  it('fails at the charge of another customer with IdempotencyMismatch, and nothing moves', async () => {
+    const first = newOrder();
+    const other = { ...first, customerId: 'cus_someone_else' };
+    const { before, result } = await reuseOrderId(first, other, 'idempotency-mismatch-charge');
 
     expect(result.status).toBe('FAILED');
     expect(result.failure?.code).toBe('IdempotencyMismatch');
     expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([
       ['priceOrder', 'succeeded'],
-      ['chargePayment', 'succeeded'],
-      ['reserveInventory', 'failed'],
+      ['chargePayment', 'failed'],
     ]);
     expect(result.compensations).toEqual([]);
     expect(await factsOf(first.orderId)).toEqual(before);
-    expect(before.charge).toMatchObject({ status: 'captured' });
-    expect(await eventNames(harness, first.orderId)).not.toContain('PaymentRefunded');
     await expectStockSettled(harness.stores);
   });
 

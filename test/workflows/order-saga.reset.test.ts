@@ -1,4 +1,4 @@
-// A workflow reset to its first task (the Web UI's Reset) after the order was compensated fails safely: no goods out, no money moved, stock right.
+// A workflow reset to its first task (the Web UI's Reset) fails safely: after a compensation nothing ships, after a price change the order is priced as charged.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -6,11 +6,13 @@ import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import type { OrderState } from '../../src/shared/order-state.js';
+import { getStateQuery } from '../../src/workflows/definitions.js';
 import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { createTestNamespace } from '../api/support/dev-namespace.js';
 import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder } from '../support/order-workflows.js';
-import { startSagaWorkers } from '../support/saga-harness.js';
+import { outboxEvents } from '../support/outbox-events.js';
+import { eachStore, startSagaWorkers } from '../support/saga-harness.js';
 import type { SagaWorkers } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
 
@@ -123,5 +125,59 @@ describe('orderSaga reset after its compensation', () => {
     });
     expect(await stockOf(workers.stores, 'SKU-MUG')).toEqual(stock);
     await expectStockSettled(workers.stores);
+  });
+});
+
+describe('orderSaga reset after a price change', () => {
+  it('prices the new run as the first run was: it pays the captured charge, ships, and strands no stock', async () => {
+    // Stopped at INVENTORY_RESERVED: charged and reserved, its shipment not booked yet.
+    const sku = 'SKU-HOODIE';
+    const order = newOrder({ items: [{ sku, quantity: 1 }] });
+    const before = await stockOf(workers.stores, sku);
+    const shipmentHeld = workers.gates.hold('createShipment', order.orderId);
+    const first = await startOrder(client, order);
+    await shipmentHeld.reached;
+    expect((await first.query(getStateQuery)).status).toBe('INVENTORY_RESERVED');
+    const charge = await workers.stores.payments.findChargeByOrder(order.orderId);
+    expect(charge).toMatchObject({ status: 'captured', amount: { amount: 4_999, currency: 'EUR' } });
+
+    // The catalogue price changes, then an operator resets the order.
+    await workers.stores.inventory.setUnitPrice(sku, 5_999, new Date().toISOString());
+    try {
+      const workflowId = orderWorkflowId(order.orderId);
+      const resetAt = Date.now();
+      const runId = await resetToFirstWorkflowTask(workflowId, (await first.describe()).runId);
+      const again = await resultOf(workflowId, runId);
+
+      expect(again.failure).toBeUndefined();
+      expect(again.status).toBe('COMPLETED');
+      expect(again.total).toEqual({ amount: 4_999, currency: 'EUR' });
+      // Money: the one charge is the first run's, still captured, of the total the order shows.
+      expect(await workers.stores.payments.findChargeByOrder(order.orderId)).toEqual(charge);
+      // Stock: the first run's reservation was committed for the shipment, nothing is left reserved.
+      const reservations = (await workers.stores.inventory.reservedUnits()).filter((u) => u.orderId === order.orderId);
+      expect(reservations.map((u) => [u.status, u.sku, u.quantity])).toEqual([['committed', sku, 1]]);
+      const after = await stockOf(workers.stores, sku);
+      expect([after.available, after.shipped]).toEqual([before.available - 1, before.shipped + 1]);
+      await expectStockSettled(workers.stores);
+
+      // Each call is stamped with the workflow's clock: the new run's events rank above the old run's, although its
+      // sequence started again at 1 (the read models order by both: src/events/order-sequence.ts).
+      const events = await outboxEvents(eachStore(workers.stores), order.orderId);
+      expect(events.names).toEqual([
+        'OrderCreated',
+        'PaymentProcessed',
+        'InventoryUpdated',
+        'OrderShipped',
+        'OrderCompleted',
+      ]);
+      const timeOf = (name: string) => events.published[events.names.indexOf(name as never)]?.ordertime ?? 0;
+      expect(timeOf('InventoryUpdated')).toBeLessThan(resetAt);
+      expect(timeOf('OrderShipped')).toBeGreaterThanOrEqual(resetAt);
+    } finally {
+      // The first run's held call: its run is gone, and the call replays the new run's shipment under the same key.
+      shipmentHeld.release();
+      await workers.stores.inventory.setUnitPrice(sku, 4_999, new Date().toISOString());
+    }
   });
 });

@@ -10,22 +10,25 @@ import type {
   ReserveInventoryResult,
 } from '../../shared/activity-contracts.js';
 import type { PricedLine, PricedOrder } from '../../shared/order.js';
-import { BusinessError, withActivityFailures } from '../business-error.js';
+import { BusinessError } from '../business-error.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { differenceIn, idempotentStep } from '../idempotent-step.js';
-import { currentAttempt, inStep, undoInput } from '../step-context.js';
+import { IdempotencyMismatchError, differenceIn, idempotentStep } from '../idempotent-step.js';
+import { inStep, undoInput } from '../step-context.js';
 import type { StepContext } from '../step-context.js';
 import { stepEvent } from '../step-event.js';
 import { OutOfStockError, UnknownSkuError } from './errors.js';
 import { normalizeLines } from './lines.js';
-import type { InventoryStore, Reservation } from './store.js';
+import { unitsBySku } from './pricings.js';
+import type { InventoryStore, Reservation, StoredPricing } from './store.js';
 
 export type InventoryActivityDeps = ServiceActivityDeps<InventoryStore>;
 
 /**
  * Builds the inventory activities around their dependencies. Prices always come from the catalogue,
- * never from the client; duplicate SKU lines are merged. Reservations are all-or-nothing and keyed by
+ * never from the client; duplicate SKU lines are merged. An order's first pricing is stored under its step's key and
+ * every later pricing of the order (a retry, a new run after a reset) returns it: the price the order was charged
+ * stays its price when the catalogue changes; other items under the key fail with IdempotencyMismatch. Reservations are all-or-nothing and keyed by
  * idempotency key, and stored with their event (InventoryUpdated, or InventoryUpdateFailed when short) in one
  * transaction, so a retry replays the stored outcome instead of reserving (or announcing) twice. A release that
  * found nothing reserved leaves a tombstone under the reservation's key: a reserveInventory attempt that comes
@@ -34,32 +37,26 @@ export type InventoryActivityDeps = ServiceActivityDeps<InventoryStore>;
  * stored reservation of other lines fails with IdempotencyMismatch.
  */
 export function createInventoryActivities({ store, clock = systemClock }: InventoryActivityDeps): InventoryActivities {
+  /** Prices the order from the catalogue as it is now and stores that as the order's pricing (unless one came first). */
+  async function storeNewPricing(step: StepContext, input: PriceOrderInput): Promise<StoredPricing> {
+    const pricing = await priceFromCatalogue(store, input.items);
+    return store.storePricing({
+      idempotencyKey: step.idempotencyKey,
+      orderId: input.orderId,
+      units: unitsBySku(pricing.lines),
+      pricing,
+      createdAt: clock().toISOString(),
+    });
+  }
+
   return {
     priceOrder: (input: PriceOrderInput): Promise<PricedOrder & AttemptCount> =>
-      withActivityFailures(async () => {
-        const lines = normalizeLines(input.items);
-        const products = new Map((await store.findProducts(lines.map((l) => l.sku))).map((p) => [p.sku, p]));
-        const unknown = lines.filter((l) => !products.has(l.sku)).map((l) => l.sku);
-        if (unknown.length > 0) throw new UnknownSkuError(unknown);
-        const priced = lines.map((line): PricedLine => {
-          const product = products.get(line.sku)!;
-          const { amount, currency } = product.unitPrice;
-          return {
-            sku: line.sku,
-            name: product.name,
-            quantity: line.quantity,
-            unitPrice: { amount, currency },
-            lineTotal: { amount: amount * line.quantity, currency },
-          };
-        });
-        const currencies = new Set(priced.map((l) => l.lineTotal.currency));
-        if (currencies.size !== 1) throw new Error(`catalogue prices mix currencies: ${[...currencies].join(', ')}`);
-        const total = priced.reduce((sum, l) => sum + l.lineTotal.amount, 0);
-        return {
-          lines: priced,
-          total: { amount: total, currency: [...currencies][0] ?? 'EUR' },
-          attempts: currentAttempt(),
-        };
+      inStep(async (step) => {
+        const units = unitsBySku(normalizeLines(input.items));
+        const stored = (await store.findPricingByKey(step.idempotencyKey)) ?? (await storeNewPricing(step, input));
+        const differences = differenceIn('items', stored.units, units);
+        if (differences.length > 0) throw new IdempotencyMismatchError(step, input.orderId, differences);
+        return { ...stored.pricing, attempts: step.attempt };
       }),
 
     reserveInventory: (input: ReserveInventoryInput): Promise<ReserveInventoryResult> =>
@@ -103,7 +100,7 @@ export function createInventoryActivities({ store, clock = systemClock }: Invent
           const { orderId, reservationId } = reservation;
           const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
           const time = reservation.releasedAt ?? reservation.createdAt;
-          return [stepEvent(step, input.sequence, { name: 'InventoryReleased', data, time })];
+          return [stepEvent(step, input, { name: 'InventoryReleased', data, time })];
         };
         const { applied, reservation } = await store.release(
           undoInput(step, input.orderId, 'releaseInventory', at),
@@ -123,6 +120,29 @@ export function createInventoryActivities({ store, clock = systemClock }: Invent
   };
 }
 
+/** Prices the items (duplicate SKU lines merged) at the catalogue's current prices; UnknownSku names every SKU it lacks. */
+async function priceFromCatalogue(store: InventoryStore, items: PriceOrderInput['items']): Promise<PricedOrder> {
+  const lines = normalizeLines(items);
+  const products = new Map((await store.findProducts(lines.map((l) => l.sku))).map((p) => [p.sku, p]));
+  const unknown = lines.filter((l) => !products.has(l.sku)).map((l) => l.sku);
+  if (unknown.length > 0) throw new UnknownSkuError(unknown);
+  const priced = lines.map((line): PricedLine => {
+    const product = products.get(line.sku)!;
+    const { amount, currency } = product.unitPrice;
+    return {
+      sku: line.sku,
+      name: product.name,
+      quantity: line.quantity,
+      unitPrice: { amount, currency },
+      lineTotal: { amount: amount * line.quantity, currency },
+    };
+  });
+  const currencies = new Set(priced.map((l) => l.lineTotal.currency));
+  if (currencies.size !== 1) throw new Error(`catalogue prices mix currencies: ${[...currencies].join(', ')}`);
+  const total = priced.reduce((sum, l) => sum + l.lineTotal.amount, 0);
+  return { lines: priced, total: { amount: total, currency: [...currencies][0] ?? 'EUR' } };
+}
+
 /** The event a stored reservation announces: InventoryUpdated, or InventoryUpdateFailed when it was short. */
 function reservationEvent(step: StepContext, input: ReserveInventoryInput, reservation: Reservation) {
   if (reservation.status === 'rejected') {
@@ -136,7 +156,7 @@ function reservationEvent(step: StepContext, input: ReserveInventoryInput, reser
   }
   const { orderId, reservationId } = reservation;
   const data = { orderId, reservationId, lines: stockLines(reservation.lines) };
-  return stepEvent(step, input.sequence, { name: 'InventoryUpdated', data, time: reservation.createdAt });
+  return stepEvent(step, input, { name: 'InventoryUpdated', data, time: reservation.createdAt });
 }
 
 /** InventoryUpdateFailed: the refusal, with the reservation that recorded it when there is one. */
@@ -153,23 +173,13 @@ function rejectionEvent(
     lines: stockLines(reservation?.lines ?? input.lines),
     reason: { code: error.code, message: error.message },
   };
-  return stepEvent(step, input.sequence, { name: 'InventoryUpdateFailed', data, time });
+  return stepEvent(step, input, { name: 'InventoryUpdateFailed', data, time });
 }
 
 function shortagesOf(reservation: Reservation): { sku: string; requested: number; available: number }[] {
   return reservation.lines
     .filter((l) => l.availableBefore < l.quantity)
     .map((l) => ({ sku: l.sku, requested: l.quantity, available: l.availableBefore }));
-}
-
-/**
- * The same reservation request asks for the same units of the same SKUs: lines are compared merged by SKU and
- * sorted, as the reservation stores them normalized.
- */
-function unitsBySku(lines: readonly { sku: string; quantity: number }[]): [string, number][] {
-  const units = new Map<string, number>();
-  for (const { sku, quantity } of lines) units.set(sku, (units.get(sku) ?? 0) + quantity);
-  return [...units].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** An event's lines: SKU and quantity only. */

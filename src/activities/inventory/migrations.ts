@@ -72,4 +72,22 @@ export const inventoryMigrations: Record<string, Migration> = {
       await widenToBigint(db, 'reservation_lines', ['quantity', 'available_before']);
     },
   },
+  /** Each order's first pricing under its step's key, so a reset run is priced as the first run was (pricings.ts). */
+  '0005-pricings': {
+    async up(db) {
+      await db.schema
+        .createTable('pricings')
+        .addColumn('idempotency_key', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('units', 'text', (c) => c.notNull())
+        .addColumn('lines', 'text', (c) => c.notNull())
+        .addColumn('total_amount', 'bigint', (c) => c.notNull())
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+    async down(db) {
+      await db.schema.dropTable('pricings').execute();
+    },
+  },
 };

@@ -79,6 +79,22 @@ export async function restock(db: Db, sku: string, quantity: number, at: string)
   return toLevel(row);
 }
 
+/**
+ * Changes a SKU's unit price (minor units, a whole number of at least 0). Orders priced before keep their pricing
+ * (src/activities/inventory/pricings.ts); only orders priced from now on pay the new price.
+ */
+export async function setUnitPrice(db: Db, sku: string, amount: number, at: string): Promise<void> {
+  if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new RangeError(`unit price must be a whole number of minor units, at least 0: ${amount}`);
+  }
+  const result = await db
+    .updateTable('products')
+    .set({ unit_price: amount, updated_at: at })
+    .where('sku', '=', sku)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new UnknownSkuError([sku]);
+}
+
 type StockColumn = 'available' | 'reserved' | 'shipped';
 
 /**

@@ -8,6 +8,8 @@ import type { EventsOf } from '../service-store.js';
 import { demoCatalogue } from './catalogue.js';
 import type { CatalogueItem } from './catalogue.js';
 import { inventoryMigrations } from './migrations.js';
+import { findPricingByKey, storePricing } from './pricings.js';
+import type { StoredPricing } from './pricings.js';
 import { findReservationByKey, moveReservation, reserve, reservedUnits } from './reservations.js';
 import type {
   NewReservation,
@@ -17,7 +19,7 @@ import type {
   ReservationMoveOutcome,
   ReservedUnits,
 } from './reservations.js';
-import { findProducts, restock, seedCatalogue, stockLevels } from './stock.js';
+import { findProducts, restock, seedCatalogue, setUnitPrice, stockLevels } from './stock.js';
 import type { ProductPrice, StockLevel } from './stock.js';
 import type { InventoryTables } from './tables.js';
 
@@ -31,6 +33,7 @@ export type {
   ReservedUnits,
 } from './reservations.js';
 export type { ProductPrice, StockLevel } from './stock.js';
+export type { StoredPricing, UnitsBySku } from './pricings.js';
 
 export interface InventoryStore {
   /** Inserts catalogue items that are missing; existing SKUs (and their stock) are left alone. */
@@ -39,6 +42,12 @@ export interface InventoryStore {
   stockLevels(): Promise<StockLevel[]>;
   /** Adds stock to `available`; UnknownSku / InvalidQuantity on bad input. */
   restock(sku: string, quantity: number, at: string): Promise<StockLevel>;
+  /** A new unit price for a catalogue SKU (an operator's price change); UnknownSku when it is not in the catalogue. */
+  setUnitPrice(sku: string, amount: number, at: string): Promise<void>;
+  /** The pricing stored under `<workflowId>:priceOrder`, if the order was priced before. */
+  findPricingByKey(idempotencyKey: string): Promise<StoredPricing | undefined>;
+  /** Stores an order's first pricing unless its key holds one already; returns what the key holds. */
+  storePricing(pricing: StoredPricing): Promise<StoredPricing>;
   findReservationByKey(idempotencyKey: string): Promise<Reservation | undefined>;
   /** Every reservation's lines with its order and status, for checks of the stock columns against the reservations. */
   reservedUnits(): Promise<ReservedUnits[]>;
@@ -95,6 +104,18 @@ export class KyselyInventoryStore extends ServiceStore<InventoryTables> implemen
 
   restock(sku: string, quantity: number, at: string): Promise<StockLevel> {
     return restock(this.db, sku, quantity, at);
+  }
+
+  setUnitPrice(sku: string, amount: number, at: string): Promise<void> {
+    return setUnitPrice(this.db, sku, amount, at);
+  }
+
+  findPricingByKey(idempotencyKey: string): Promise<StoredPricing | undefined> {
+    return findPricingByKey(this.db, idempotencyKey);
+  }
+
+  storePricing(pricing: StoredPricing): Promise<StoredPricing> {
+    return storePricing(this.db, pricing);
   }
 
   findReservationByKey(idempotencyKey: string): Promise<Reservation | undefined> {

@@ -49,8 +49,26 @@ export interface ReservationLinesTable {
   available_before: number;
 }
 
+/**
+ * The first pricing of each order, under `<workflowId>:priceOrder`: a new run of the order (a workflow reset) is
+ * priced as the first run was, whatever the catalogue says now, so it pays the amount already charged.
+ */
+export interface PricingsTable {
+  idempotency_key: string;
+  order_id: string;
+  /** The items priced, as JSON `[sku, units][]` merged by SKU and sorted. */
+  units: string;
+  /** The priced lines, as JSON `PricedLine[]`. */
+  lines: string;
+  /** Minor units (bigint on PostgreSQL). */
+  total_amount: number;
+  currency: string;
+  created_at: string;
+}
+
 export interface InventoryTables extends OutboxTables {
   products: ProductsTable;
+  pricings: PricingsTable;
   reservations: ReservationsTable;
   reservation_lines: ReservationLinesTable;
 }

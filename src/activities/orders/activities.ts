@@ -3,6 +3,7 @@ import { buildEvent } from '../../events/envelope.js';
 import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
+import { sequenceOf } from '../step-event.js';
 import { inStep } from '../step-context.js';
 import type { OrderStore } from './store.js';
 
@@ -18,8 +19,7 @@ export function createOrderActivities({ store, clock = systemClock }: OrderActiv
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
       inStep(async ({ workflowId }) => {
-        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor, sequence } =
-          input;
+        const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor } = input;
         const event = buildEvent({
           name,
           workflowId,
@@ -36,7 +36,7 @@ export function createOrderActivities({ store, clock = systemClock }: OrderActiv
             ...(actor && { actor }),
           },
           time: clock().toISOString(),
-          ...(sequence === undefined ? {} : { sequence }),
+          ...sequenceOf(input),
         });
         await store.recordOrderEvent(event, step);
       }),

@@ -4,6 +4,7 @@ import type {
   ChargePaymentInput,
   ChargePaymentResult,
   CompensationResult,
+  EventSequence,
   PaymentActivities,
   RefundPaymentInput,
 } from '../../shared/activity-contracts.js';
@@ -33,7 +34,7 @@ export function createPaymentActivities({ store, clock = systemClock }: PaymentA
   return {
     chargePayment: (input: ChargePaymentInput): Promise<ChargePaymentResult> =>
       inStep(async (step) => {
-        const events = (charge: Charge) => [chargeEvent(step, input.sequence, charge)];
+        const events = (charge: Charge) => [chargeEvent(step, input, charge)];
         const charge = await idempotentStep(step, input.orderId, {
           find: (key) => store.findChargeByKey(key),
           perform: () => {
@@ -66,7 +67,7 @@ export function createPaymentActivities({ store, clock = systemClock }: PaymentA
       inStep(async (step) => {
         const at = clock().toISOString();
         const events = (charge: Charge) => [
-          stepEvent(step, input.sequence, {
+          stepEvent(step, input, {
             name: 'PaymentRefunded',
             data: paymentData(charge),
             time: charge.refundedAt ?? charge.createdAt,
@@ -88,16 +89,16 @@ export function createPaymentActivities({ store, clock = systemClock }: PaymentA
 }
 
 /** The event a stored charge attempt announces: PaymentFailed with its reason when declined, else PaymentProcessed. */
-function chargeEvent(step: StepContext, sequence: number | undefined, charge: Charge) {
+function chargeEvent(step: StepContext, order: EventSequence, charge: Charge) {
   const time = charge.createdAt;
   if (charge.failure !== undefined) {
-    return stepEvent(step, sequence, {
+    return stepEvent(step, order, {
       name: 'PaymentFailed',
       data: { ...paymentData(charge), reason: charge.failure },
       time,
     });
   }
-  return stepEvent(step, sequence, { name: 'PaymentProcessed', data: paymentData(charge), time });
+  return stepEvent(step, order, { name: 'PaymentProcessed', data: paymentData(charge), time });
 }
 
 /**

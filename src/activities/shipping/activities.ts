@@ -44,7 +44,7 @@ export function createShippingActivities({
         const events = (shipment: Shipment) => {
           const { country, itemCount } = shipment;
           const data = { ...shipmentData(shipment), country, itemCount };
-          return [stepEvent(step, input.sequence, { name: 'OrderShipped', data, time: shipment.createdAt })];
+          return [stepEvent(step, input, { name: 'OrderShipped', data, time: shipment.createdAt })];
         };
         const address = normalizedAddress(input.address);
         const itemCount = input.lines.reduce((n, l) => n + l.quantity, 0);
@@ -87,7 +87,7 @@ export function createShippingActivities({
       inStep(async (step) => {
         const at = clock().toISOString();
         const events = (shipment: Shipment) => [
-          stepEvent(step, input.sequence, {
+          stepEvent(step, input, {
             name: 'ShipmentCancelled',
             data: shipmentData(shipment),
             time: shipment.cancelledAt ?? shipment.createdAt,
