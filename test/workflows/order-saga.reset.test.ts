@@ -13,6 +13,7 @@ import { eventNames, newOrder, startOrder } from '../support/order-workflows.js'
 import { startSagaWorkers } from '../support/saga-harness.js';
 import type { SagaWorkers } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
+import { testDataConverter } from '../support/test-payload-keys.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
@@ -30,7 +31,7 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address });
   namespace = await createTestNamespace(connection, 'saga-reset');
   workers = await startSagaWorkers({ nativeConnection, namespace }, { servedCountries: () => served });
-  client = new Client({ connection, namespace });
+  client = new Client({ connection, namespace, dataConverter: testDataConverter });
 });
 
 afterAll(async () => {
