@@ -62,12 +62,15 @@ export class EncryptionCodec implements PayloadCodec {
     return this.active.id;
   }
 
-  encode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.encrypt(payload)));
+  // Async so that a payload that cannot be opened rejects the promise rather than throwing at the caller.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async encode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => this.encrypt(payload));
   }
 
-  decode(payloads: Payload[]): Promise<Payload[]> {
-    return Promise.resolve(payloads.map((payload) => this.decrypt(payload)));
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async decode(payloads: Payload[]): Promise<Payload[]> {
+    return payloads.map((payload) => this.decrypt(payload));
   }
 
   private encrypt(payload: Payload): Payload {
