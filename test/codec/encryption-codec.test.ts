@@ -54,9 +54,11 @@ describe('EncryptionCodec', () => {
     const flipped = Buffer.from(sealed!.data!);
     flipped[20] = (flipped[20] ?? 0) ^ 1;
     await expect(codec.decode([{ ...sealed!, data: flipped }])).rejects.toThrow(PayloadDecryptionError);
-    // Relabelled with the other loaded key's id: the id is authenticated, so this fails too.
-    const relabelled = { ...sealed!, metadata: { ...sealed!.metadata, [keyIdMetadata]: Buffer.from('k-2025') } };
-    await expect(codec.decode([relabelled])).rejects.toThrow(/does not authenticate/);
+    // Relabelled with another id, even one loaded with the very same key bytes: the id is authenticated data.
+    const twin = new EncryptionCodec({ keys: [fresh, { id: 'k-2026-copy', key: fresh.key }], activeId: 'k-2026' });
+    const [own] = await twin.encode([clear()]);
+    const relabelled = { ...own!, metadata: { ...own!.metadata, [keyIdMetadata]: Buffer.from('k-2026-copy') } };
+    await expect(twin.decode([relabelled])).rejects.toThrow(/does not authenticate/);
   });
 
   it('refuses unusable keys when it is built', () => {
