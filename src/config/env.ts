@@ -65,6 +65,7 @@ const dataCommands = [
   'npm run read-model:rebuild',
   'npm run outbox:status',
   'npm run loadgen',
+  'npm run codec:rotate-key',
 ];
 
 /**
@@ -395,7 +396,7 @@ export const envSchema = z.object({
       'that encrypt every payload Temporal stores (workflow inputs, results, updates, activity arguments). Every ' +
       'key a kept history was written with must stay listed. Unset: the keys in `DATA_DIR/codec/keys.json`, made ' +
       'on first start (docs/security.md).',
-    roles: [...temporalWorkers, 'api', 'npm run dev', 'npm run loadgen'],
+    roles: [...temporalWorkers, 'api', 'npm run dev', 'npm run loadgen', 'npm run codec:rotate-key'],
   }),
   PAYLOAD_CODEC_ACTIVE_KEY: z
     .string()

@@ -2,7 +2,9 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openPayloadCodec, payloadKeyRing } from '../../src/codec/data-converter.js';
 import { LocalPayloadKeys } from '../../src/codec/local-payload-keys.js';
@@ -48,6 +50,20 @@ describe('the local payload keys', () => {
     const after = await openPayloadCodec(config);
     expect(after.activeKeyId).toBe(rotation.active);
     expect(defaultPayloadConverter.fromPayload((await after.decode([sealed!]))[0]!)).toBe('kept');
+  });
+
+  it('rotate with npm run codec:rotate-key: the next start encrypts with the new key', async () => {
+    const dir = await dataDir();
+    const config = loadConfig({ DATA_DIR: dir });
+    const before = await openPayloadCodec(config);
+    const result = await execa('node', ['--import', 'tsx', 'src/cli/codec-rotate-key.ts'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      env: { DATA_DIR: dir, PAYLOAD_CODEC_KEYS: '' },
+    });
+    const after = await openPayloadCodec(config);
+    expect(after.activeKeyId).not.toBe(before.activeKeyId);
+    expect(result.stderr).toContain(`key ${after.activeKeyId} encrypts once the processes restart`);
+    expect(result.stderr).toContain(`kept to decrypt: ${before.activeKeyId}`);
   });
 
   it('are not made when PAYLOAD_CODEC_KEYS gives them', async () => {
