@@ -94,7 +94,8 @@ export class EncryptionCodec implements PayloadCodec {
       throw new PayloadDecryptionError(`no payload key ${JSON.stringify(id)} is loaded; add it to the keys`);
     }
     const data = payload.data ?? new Uint8Array();
-    if (data.length < ivBytes + tagBytes) throw new PayloadDecryptionError(`an encrypted payload (key ${id}) is truncated`);
+    if (data.length < ivBytes + tagBytes)
+      throw new PayloadDecryptionError(`an encrypted payload (key ${id}) is truncated`);
     const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, ivBytes));
     decipher.setAAD(utf8.encode(id));
     decipher.setAuthTag(data.subarray(data.length - tagBytes));
@@ -102,9 +103,12 @@ export class EncryptionCodec implements PayloadCodec {
     try {
       clear = Buffer.concat([decipher.update(data.subarray(ivBytes, data.length - tagBytes)), decipher.final()]);
     } catch (error) {
-      throw new PayloadDecryptionError(`an encrypted payload (key ${id}) does not authenticate: altered, or another key`, {
-        cause: error,
-      });
+      throw new PayloadDecryptionError(
+        `an encrypted payload (key ${id}) does not authenticate: altered, or another key`,
+        {
+          cause: error,
+        },
+      );
     }
     return PayloadMessage.decode(clear);
   }

@@ -76,7 +76,8 @@ export class LocalPayloadKeys {
       throw new PayloadKeysError(`${this.file} is not a payload key file: ${parsed.error.issues[0]?.message}`);
     }
     const { active, keys } = parsed.data;
-    if (!keys.some((k) => k.id === active)) throw new PayloadKeysError(`${this.file}: the active key ${active} is missing`);
+    if (!keys.some((k) => k.id === active))
+      throw new PayloadKeysError(`${this.file}: the active key ${active} is missing`);
     const short = keys.find((k) => Buffer.from(k.key, 'base64').length !== keyBytes);
     if (short) throw new PayloadKeysError(`${this.file}: key ${short.id} is not ${keyBytes} bytes`);
     return parsed.data;
