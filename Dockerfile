@@ -27,7 +27,8 @@ COPY package.json package-lock.json tsconfig.json ./
 COPY src ./src
 COPY tools ./tools
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /app/data && chown node:node /app/data
+# The key folders exist in the image, owned by node and private, so the named volumes mounted on them start so too.
+RUN mkdir -p /app/data/auth /app/data/codec && chmod 700 /app/data/auth /app/data/codec && chown -R node:node /app/data
 USER node
 # Overridden per container by docker-compose.yml; alone, the image runs every role in one process.
 CMD ["node", "--import", "tsx", "src/workers/main.ts", "--role", "all"]

@@ -1,6 +1,7 @@
 // `npm run bench`: the no-op baseline against the whole saga, and the API's accept path against the client, on one Temporal and one NATS.
 import { Client, Connection } from '@temporalio/client';
 import { runCommand } from '../src/cli/args.js';
+import { openDataConverter } from '../src/codec/data-converter.js';
 import { createLogger } from '../src/logger.js';
 import { installTemporalRuntime } from '../src/workers/temporal-runtime.js';
 import { benchCommand, parseBenchFlags } from './flags.js';
@@ -26,7 +27,9 @@ async function main(argv: string[]) {
   });
   const connection = await Connection.connect({ address: system.temporalAddress });
   try {
-    const client = new Client({ connection, namespace: system.namespace });
+    // The system's own keys (its data folder's, or PAYLOAD_CODEC_KEYS): the client reads what its workers wrote.
+    const dataConverter = await openDataConverter(system.config);
+    const client = new Client({ connection, namespace: system.namespace, dataConverter });
     console.error(`bench: ${system.processes.map((p) => `${p.name} pid ${p.pid}`).join(', ')}; API ${system.apiUrl}`);
     const report = await runBench({ system, client, options, log: (line) => console.error(`bench: ${line}`) });
     const files = await writeBenchReport(report, options.outDir);

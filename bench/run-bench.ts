@@ -13,6 +13,7 @@ import { orderWorkflowId, type PlaceOrderInput } from '../src/shared/order.js';
 import type { OrderState } from '../src/shared/order-state.js';
 import { TaskQueues } from '../src/shared/task-queues.js';
 import { workerTuning } from '../src/workers/roles/temporal-worker.js';
+import { openDataConverter } from '../src/codec/data-converter.js';
 import { confirmPlacementUpdate } from '../src/workflows/definitions.js';
 import type { OrderSagaInput } from '../src/workflows/order-saga-input.js';
 import type { orderSaga } from '../src/workflows/order-saga.js';
@@ -100,6 +101,8 @@ async function startBaselineWorkers(system: RunningSystem, queues: BaselineQueue
   const connection = await NativeConnection.connect({ address: system.temporalAddress });
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: baselineWorkflowsPath, logger: quietBundlerLogger });
   const tuning = workerTuning(system.config);
+  // Encrypted like the product's payloads, so the comparison measures the saga, not the codec.
+  const dataConverter = await openDataConverter(system.config);
   const workers = await Promise.all(
     (Object.keys(baselineQueueOf) as (keyof typeof baselineQueueOf)[]).map((queue) =>
       Worker.create({
@@ -107,6 +110,7 @@ async function startBaselineWorkers(system: RunningSystem, queues: BaselineQueue
         namespace: system.namespace,
         taskQueue: queues[queue],
         ...tuning,
+        dataConverter,
         activities: activitiesFor(queue),
         ...(queue === 'orders' ? { workflowBundle } : {}),
       }),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
+import { openDataConverter } from '../../src/codec/data-converter.js';
 import { loadConfig } from '../../src/config/env.js';
 import type { Config } from '../../src/config/env.js';
 import { pendingEvents } from '../../src/events/outbox/status.js';
@@ -253,7 +254,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosReport> {
     await client.settle(profile.quietTimeoutS * 1_000);
     client.giveUp();
     connection = await Connection.connect({ address: system.temporalAddress });
-    const temporal = new Client({ connection });
+    // The system's processes share its data folder, and with it the payload keys there.
+    const temporal = new Client({
+      connection,
+      dataConverter: await openDataConverter({ ...loadConfig(), ...system.storeConfig }),
+    });
     const open = await ordersEnded(temporal, client.orders, Math.max(5_000, deadline - Date.now()), log);
     if (open > 0) log(`${open} orders still open after the wait`);
     // A relay killed mid-round holds its claim (and on SQLite the file's lease) for OUTBOX's claim time: its events

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
 import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
+import { payloadKeysEnv } from '../../src/codec/data-converter.js';
 import { loadConfig, type Config } from '../../src/config/env.js';
 import { serviceDatabase } from '../../src/db/database.js';
 import { createLogger } from '../../src/logger.js';
@@ -233,7 +234,9 @@ export async function startChildProcessSystem(options: SystemOptions = {}): Prom
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
-    env[key] = Array.isArray(value) ? value.join(',') : String(value);
+    if (key === 'PAYLOAD_CODEC_KEYS') env[key] = payloadKeysEnv(config.PAYLOAD_CODEC_KEYS ?? []);
+    // Every other list setting is a list of strings (origins, countries, algorithms).
+    else env[key] = Array.isArray(value) ? (value as string[]).join(',') : String(value);
   }
   const child: ResultPromise = execa(process.execPath, ['--import', 'tsx', workersMain, '--role', 'all'], {
     cwd: repoRoot,

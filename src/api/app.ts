@@ -8,6 +8,8 @@ import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
+import { operatorCookie } from './auth/operator-cookie.js';
+import { bearerHeader } from './auth/credentials.js';
 import { authenticate } from './middleware/authenticate.js';
 import { writeRateLimit } from './middleware/write-rate-limit.js';
 import { StreamSlots } from './orders/stream-slots.js';
@@ -15,6 +17,7 @@ import { bodyLimit } from './middleware/body-limit.js';
 import { drainUnreadBody } from './middleware/drain-unread-body.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
+import { codecCors, codecRoutes } from './routes/codec.js';
 import { customerRoutes } from './routes/customers.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
@@ -23,6 +26,7 @@ import { orderActionRoutes } from './routes/order-actions.js';
 import { orderEventRoutes } from './routes/order-events.js';
 import { orderRoutes } from './routes/orders.js';
 import { productRoutes } from './routes/products.js';
+import { signInRoutes } from './routes/sign-in.js';
 import { bearerScheme, bearerSchemeObject } from './schemas/security.js';
 
 /**
@@ -92,7 +96,10 @@ export function createApp(deps: AppDeps) {
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));
-  app.use(authenticate(deps.auth.authenticator));
+  // The Web UI's preflight carries no credentials: answered before authentication, for its origin only.
+  app.use('/codec/*', codecCors(deps.config));
+  const { authenticator } = deps.auth;
+  app.use(authenticate(authenticator, authenticator.withSources([bearerHeader, operatorCookie])));
   app.use(writeRateLimit({ ratePerSecond: deps.config.API_WRITE_RATE, burst: deps.config.API_WRITE_BURST }));
   app.use(bodyLimit(deps.config.API_BODY_LIMIT));
   app.onError(errorHandler(deps.logger));
@@ -106,6 +113,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', customerRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   if (deps.auth.localKeys) app.route('/', jwksRoutes(deps.auth.localKeys));
+  // Not in the OpenAPI document: Temporal's codec protocol, and a page for people.
+  app.route('/', codecRoutes(deps));
+  app.route('/', signInRoutes(deps));
   app.openAPIRegistry.registerComponent('securitySchemes', bearerScheme, bearerSchemeObject);
 
   const document = () => app.getOpenAPIDocument(documentInfo);

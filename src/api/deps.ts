@@ -1,5 +1,6 @@
 // Everything createApp needs from outside: configuration, the Temporal client, and the read ports.
 import type { Client } from '@temporalio/client';
+import type { EncryptionCodec } from '../codec/encryption-codec.js';
 import type { Config } from '../config/env.js';
 import type { Logger } from '../logger.js';
 import type { ApiAuth } from './auth/api-auth.js';
@@ -19,6 +20,7 @@ export interface AppDeps {
     Config,
     | 'TEMPORAL_NAMESPACE'
     | 'TEMPORAL_UI_URL'
+    | 'CODEC_CORS_ORIGINS'
     | 'APPROVAL_THRESHOLD'
     | 'APPROVAL_TIMEOUT'
     | 'COMPENSATION_ESCALATE_AFTER'
@@ -37,8 +39,10 @@ export interface AppDeps {
   /** Who is calling: the verifier of bearer tokens, and the local issuer's keys when the API is its own issuer. */
   auth: ApiAuth;
   logger: Logger;
-  /** A client on `config.TEMPORAL_NAMESPACE`. */
+  /** A client on `config.TEMPORAL_NAMESPACE`, encrypting with `codec`. */
   temporal: Client;
+  /** The payload codec the client and the workers use; the codec endpoint serves it to the Web UI and the CLI. */
+  codec: EncryptionCodec;
   /** Where orderSaga workflows are started; the orders worker's queue (TaskQueues.orders) in production. */
   taskQueue: string;
   orders: OrderReadModel;

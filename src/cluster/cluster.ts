@@ -1,5 +1,7 @@
 // Starts the local cluster in compose's order and stops it in reverse: PostgreSQL, Temporal's schema, two Temporal
 // servers and three NATS nodes, the load balancer, the namespace, the Web UI, then every role process.
+import { localPayloadKeysDir } from '../codec/data-converter.js';
+import { LocalPayloadKeys } from '../codec/local-payload-keys.js';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { bundleWorkflowCode } from '@temporalio/worker';
@@ -127,6 +129,9 @@ export async function createCluster(settings: ClusterSettings, options: ClusterO
     freeBelow32768: () => freePortInRange(20_000, 32_768),
   });
   for (const dir of [settings.dataDir, layout.dirs.logs, layout.dirs.roles]) mkdirSync(dir, { recursive: true });
+  // Every role process shares this data folder and so its payload keys; made once here, not raced by the roles.
+  if (roleEnv.PAYLOAD_CODEC_KEYS === undefined)
+    await LocalPayloadKeys.open(localPayloadKeysDir({ DATA_DIR: layout.dirs.roles }));
   const supervisorOptions: SupervisorOptions = { log, ...(onCrash ? { onCrash } : {}) };
   const temporal = layout.temporal.map((_, i) => supervise(temporalNodeSpec(layout, i), supervisorOptions));
   const nats = layout.nats.map((_, i) => supervise(natsNodeSpec(layout, i), supervisorOptions));

@@ -16,6 +16,37 @@ const csv = z.string().transform((s) =>
     .filter(Boolean),
 );
 
+/** A payload key id: it travels in payload metadata and in `PAYLOAD_CODEC_KEYS`. */
+const payloadKeyId = /^[A-Za-z0-9._-]{1,64}$/;
+/**
+ * `<id>:<base64>` pairs. Each problem names the pair by position and id, never its key: the message lands in
+ * logs. Parsed to the bytes the codec takes.
+ */
+const payloadKeys = z.string().transform((value, ctx) => {
+  const keys: { id: string; key: Buffer }[] = [];
+  value.split(',').forEach((entry, index) => {
+    const at = entry.indexOf(':');
+    const id = at < 0 ? '' : entry.slice(0, at).trim();
+    const encoded = at < 0 ? '' : entry.slice(at + 1).trim();
+    const where = `key ${index + 1}${id ? ` (${id})` : ''}`;
+    if (at < 0) ctx.addIssue({ code: 'custom', message: `${where} is not <id>:<base64 key>` });
+    else if (!payloadKeyId.test(id)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${where}: the id must be letters, digits, \`.\`, \`_\` or \`-\`, at most 64`,
+      });
+    } else if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded) || Buffer.from(encoded, 'base64').length !== 32) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${where}: the key must be 32 bytes in base64 (openssl rand -base64 32)`,
+      });
+    } else if (keys.some((k) => k.id === id))
+      ctx.addIssue({ code: 'custom', message: `${where}: the id appears twice` });
+    else keys.push({ id, key: Buffer.from(encoded, 'base64') });
+  });
+  return keys;
+});
+
 declare module 'zod' {
   interface GlobalMeta {
     /** Who reads the setting: role names (`--role`), `every role`, or `npm run <script>` (docs/configuration.md). */
@@ -34,6 +65,7 @@ const dataCommands = [
   'npm run read-model:rebuild',
   'npm run outbox:status',
   'npm run loadgen',
+  'npm run codec:rotate-key',
 ];
 
 /**
@@ -93,7 +125,12 @@ export const envSchema = z.object({
   TEMPORAL_UI_URL: z
     .url()
     .default('http://localhost:8233')
-    .meta({ description: 'The Temporal Web UI the API’s order links point at.', roles: ['api'] }),
+    .meta({
+      description:
+        'The Temporal Web UI the API’s order links point at; its origin may call the codec endpoint from a browser ' +
+        '(unless `CODEC_CORS_ORIGINS` says otherwise).',
+      roles: ['api'],
+    }),
   TEMPORAL_UI_PORT: port.default(8233).meta({
     description: 'The port of the Web UI that `npm run dev`’s Temporal dev server serves.',
     roles: ['npm run dev'],
@@ -383,6 +420,34 @@ export const envSchema = z.object({
     roles: ['api', 'npm run token'],
   }),
 
+  PAYLOAD_CODEC_KEYS: payloadKeys.optional().meta({
+    description:
+      'Comma-separated `<id>:<base64 key>` pairs: the AES-256-GCM keys (32 bytes each; `openssl rand -base64 32`) ' +
+      'that encrypt every payload Temporal stores (workflow inputs, results, updates, activity arguments). Every ' +
+      'key a kept history was written with must stay listed. Unset: the keys in `DATA_DIR/codec/keys.json`, made ' +
+      'on first start (docs/security.md).',
+    roles: [...temporalWorkers, 'api', 'npm run dev', 'npm run loadgen', 'npm run codec:rotate-key'],
+  }),
+  PAYLOAD_CODEC_ACTIVE_KEY: z
+    .string()
+    .regex(payloadKeyId, 'a key id: letters, digits, `.`, `_` and `-`, at most 64')
+    .optional()
+    .meta({
+      description:
+        'The id, in `PAYLOAD_CODEC_KEYS`, of the key that encrypts new payloads; the others only decrypt. Needed ' +
+        'when there are several keys.',
+      roles: [...temporalWorkers, 'api', 'npm run dev', 'npm run loadgen'],
+    }),
+  CODEC_CORS_ORIGINS: csv
+    .pipe(z.array(z.url().transform((u) => new URL(u).origin)).min(1))
+    .optional()
+    .meta({
+      description:
+        'Comma-separated origins allowed to call the codec endpoint (`/codec/decode`, `/codec/encode`) from a ' +
+        'browser, with credentials. Unset: the origin of `TEMPORAL_UI_URL` (the Web UI).',
+      roles: ['api'],
+    }),
+
   METRICS_PORT: z.coerce
     .number()
     .int()
@@ -601,6 +666,23 @@ function crossFieldProblems(config: Config): string[] {
     problems.push(
       `INBOX_RETENTION: ${config.INBOX_RETENTION} is shorter than EVENTS_DUPLICATE_WINDOW ` +
         `(${config.EVENTS_DUPLICATE_WINDOW}); the inbox must remember an event at least as long as the stream drops its copies`,
+    );
+  }
+  const keys = config.PAYLOAD_CODEC_KEYS;
+  const active = config.PAYLOAD_CODEC_ACTIVE_KEY;
+  if (keys === undefined && active !== undefined) {
+    problems.push(
+      'PAYLOAD_CODEC_ACTIVE_KEY: set without PAYLOAD_CODEC_KEYS; the local key file names its own active key',
+    );
+  }
+  if (keys !== undefined && active !== undefined && !keys.some((k) => k.id === active)) {
+    problems.push(
+      `PAYLOAD_CODEC_ACTIVE_KEY: ${active} is not one of the ids in PAYLOAD_CODEC_KEYS (${keys.map((k) => k.id).join(', ')})`,
+    );
+  }
+  if (keys !== undefined && keys.length > 1 && active === undefined) {
+    problems.push(
+      'PAYLOAD_CODEC_ACTIVE_KEY: required when PAYLOAD_CODEC_KEYS holds several keys (the one that encrypts)',
     );
   }
   return problems;

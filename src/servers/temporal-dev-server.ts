@@ -14,6 +14,11 @@ export interface TemporalDevServerOptions extends Pick<StartOptions, 'pidFile' |
   /** SQLite file for persistent state; omitted means in-memory (tests). */
   dbFile?: string;
   logFile?: string;
+  /**
+   * The codec server the Web UI sends payloads to for display (`--ui-codec-endpoint`): the API's `/codec`. The
+   * UI calls it from the browser, so it must be an address the browser reaches.
+   */
+  uiCodecEndpoint?: string;
   searchAttributes?: SearchAttributeKey<SearchAttributeType>[];
 }
 
@@ -43,6 +48,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     logFile,
     pidFile,
     dieWithParent,
+    uiCodecEndpoint,
     searchAttributes = orderSearchAttributes,
   } = options;
   const address = `${host}:${port}`;
@@ -51,6 +57,7 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   // adds ~40 ms to every workflow and activity task (docs/performance.md); a local server can afford more.
   args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=1000');
   args.push(...(uiPort ? ['--ui-port', String(uiPort)] : ['--headless']));
+  if (uiPort && uiCodecEndpoint) args.push('--ui-codec-endpoint', uiCodecEndpoint);
   // WAL keeps writes durable without the cost of a full sync per commit (never synchronous=OFF).
   if (dbFile)
     args.push('--db-filename', dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');

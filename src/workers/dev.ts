@@ -2,6 +2,7 @@
 // and every role of the service in this process, on persistent state under the data folder.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { localPayloadKeysDir, payloadKeyRing } from '../codec/data-converter.js';
 import { loadConfig, splitHostPort, type Config } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
 import { writeLocalNatsConfig } from '../events/nats/server-config.js';
@@ -68,6 +69,8 @@ async function startServers(config: Config, logger: Logger) {
       logFile: join(dataDir, 'logs', 'temporal.log'),
       pidFile: files.temporal,
       dieWithParent: true,
+      // The Web UI decodes payloads through the API's codec endpoint, for a signed-in operator.
+      uiCodecEndpoint: codecEndpoint(config),
     }),
     startNatsServer({
       port: Number(nats.port || 4222),
@@ -87,11 +90,25 @@ async function startServers(config: Config, logger: Logger) {
   return { temporal, natsServer, dataDir };
 }
 
+/**
+ * The API as the browser reaches it: `localhost`, like the Web UI, so the two are one site and the sign-in cookie
+ * (SameSite=Strict) goes with the Web UI's codec calls. A browser treats 127.0.0.1 and localhost as different sites.
+ */
+function browserApiUrl(config: Config): string {
+  const loopback = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'];
+  const host = loopback.includes(config.API_HOST) ? 'localhost' : config.API_HOST;
+  return `http://${host}:${config.API_PORT}`;
+}
+
+const codecEndpoint = (config: Config) => `${browserApiUrl(config)}/codec`;
+
 async function main() {
   const config = loadConfig();
   const logger = createLogger('dev', config.LOG_LEVEL);
   installTemporalRuntime(logger);
   exitOnSignals(logger, stopAll);
+  // Made before anything starts, so every role (and the banner) uses the one key file (src/codec/).
+  const keys = await payloadKeyRing(config);
   const { dataDir } = await startServers(config, logger);
   // Only the set-up user may create the streams; every role then connects as its own user, as in a deployment.
   await setUpEventStreams(config, 'order-saga:dev:setup');
@@ -101,12 +118,12 @@ async function main() {
   console.log(
     readyBanner({
       running: roleNames.join(', '),
-      api: `http://${config.API_HOST}:${config.API_PORT}  (docs at /docs)`,
+      api: `${browserApiUrl(config)}  (docs at /docs)`,
       temporal: config.TEMPORAL_ADDRESS,
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
       data: `${dataDir}  (server logs in logs/)`,
-      notes: tokenLines(config),
+      notes: [...tokenLines(config), ...codecLines(config, keys.activeId)],
     }),
   );
 }
@@ -118,7 +135,19 @@ function tokenLines(config: Config): string[] {
   }
   return [
     `  Tokens:          TOKEN=$(npm run -s token -- --customer cust-42)   operators: --operator alice`,
-    `                   curl -H "authorization: Bearer $TOKEN" http://${config.API_HOST}:${config.API_PORT}/orders`,
+    `                   curl -H "authorization: Bearer $TOKEN" ${browserApiUrl(config)}/orders`,
+  ];
+}
+
+/** Payloads are encrypted in Temporal: how the Web UI and the CLI show them. */
+function codecLines(config: Config, activeKey: string): string[] {
+  const keys =
+    config.PAYLOAD_CODEC_KEYS === undefined ? `${localPayloadKeysDir(config)}/keys.json` : 'PAYLOAD_CODEC_KEYS';
+  return [
+    `  Payloads:        encrypted in Temporal (AES-256-GCM, key ${activeKey} from ${keys})`,
+    `                   the Web UI decodes them through ${codecEndpoint(config)} once you sign in at`,
+    `                   ${browserApiUrl(config)}/signin with an operator token; the CLI: temporal workflow show`,
+    `                   --codec-endpoint ${codecEndpoint(config)} --codec-auth "Bearer $OP" -w order-<orderId>`,
   ];
 }
 

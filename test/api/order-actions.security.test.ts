@@ -1,12 +1,12 @@
 // The order actions on the real saga: nothing without a valid token and the right principal, and the history records who acted.
 import type { temporal } from '@temporalio/proto';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { orderWorkflowId } from '../../src/shared/order.js';
 import { approveUpdate, cancelUpdate, rejectUpdate } from '../../src/workflows/definitions.js';
 import type { ActorInput } from '../../src/workflows/definitions.js';
+import { decodeTestPayload } from '../support/test-payload-keys.js';
 import { waitFor } from '../support/wait-for.js';
 import { expectErrorShape, jsonInit, orderBody } from './support/api-fixture.js';
 import { act, place, startSagaApi, waitForOrder } from './support/saga-api.js';
@@ -150,25 +150,27 @@ describe('with another principal’s rights', () => {
 /** The arguments of every update the order's workflow accepted, by update name, decoded from the history. */
 async function acceptedUpdates(orderId: string): Promise<{ name: string; arg: unknown }[]> {
   const history = await api.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory();
-  return (history.events ?? []).flatMap((event: temporal.api.history.v1.IHistoryEvent) => {
+  const updates: { name: string; arg: unknown }[] = [];
+  for (const event of history.events ?? ([] as temporal.api.history.v1.IHistoryEvent[])) {
     const input = event.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input;
-    if (!input?.name) return [];
+    if (!input?.name) continue;
     const [payload] = input.args?.payloads ?? [];
-    return [
-      { name: input.name, arg: payload === undefined ? undefined : defaultPayloadConverter.fromPayload(payload) },
-    ];
-  });
+    updates.push({ name: input.name, arg: payload === undefined ? undefined : await decodeTestPayload(payload) });
+  }
+  return updates;
 }
 
 /** The input of every publishOrderEvent the workflow scheduled, decoded from the history. */
 async function publishedByWorkflow(orderId: string): Promise<Record<string, unknown>[]> {
   const history = await api.client.workflow.getHandle(orderWorkflowId(orderId)).fetchHistory();
-  return (history.events ?? []).flatMap((event: temporal.api.history.v1.IHistoryEvent) => {
+  const inputs: Record<string, unknown>[] = [];
+  for (const event of history.events ?? ([] as temporal.api.history.v1.IHistoryEvent[])) {
     const scheduled = event.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name !== 'publishOrderEvent') return [];
+    if (scheduled?.activityType?.name !== 'publishOrderEvent') continue;
     const [payload] = scheduled.input?.payloads ?? [];
-    return payload === undefined ? [] : [defaultPayloadConverter.fromPayload<Record<string, unknown>>(payload)];
-  });
+    if (payload !== undefined) inputs.push(await decodeTestPayload<Record<string, unknown>>(payload));
+  }
+  return inputs;
 }
 
 describe('the workflow’s own validators, behind the API', () => {

@@ -1,4 +1,5 @@
 // The benchmark with tiny counts on the suite's servers: every phase runs, the report is complete and is written.
+import { openDataConverter } from '../../src/codec/data-converter.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,7 +69,11 @@ describe('npm run bench, with tiny counts', () => {
       ],
       new Date(),
     );
-    const client = new Client({ connection, namespace: system.namespace });
+    const client = new Client({
+      connection,
+      namespace: system.namespace,
+      dataConverter: await openDataConverter(system.config),
+    });
     report = await runBench({ system, client, options, progress: false });
     expect(report.baseline.ramp.length).toBeGreaterThanOrEqual(2);
     report.baseline.ramp.forEach(expectComplete);

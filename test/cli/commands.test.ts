@@ -22,6 +22,7 @@ describe('the operator commands', () => {
     ['src/cli/read-model-rebuild.ts', 'usage: npm run read-model:rebuild -- --model analytics|orders'],
     ['src/cli/payments-unblock-refund.ts', 'usage: npm run payments:unblock-refund -- --order <orderId>'],
     ['src/cli/token.ts', 'usage: npm run token -- --customer <customerId> | --operator <name> [--ttl <duration>]'],
+    ['src/cli/codec-rotate-key.ts', 'usage: npm run codec:rotate-key'],
     ['src/cli/outbox-status.ts', 'usage: npm run outbox:status -- [--service orders|payments|inventory|shipping]'],
     ['src/cluster/main.ts', 'usage: npm run cluster'],
   ])('%s --help prints its usage and flags, exit code 0', async (file, usage) => {

@@ -23,6 +23,7 @@ import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { expectedStatus, mixedKinds } from '../scale/support/orders.js';
 import type { PlacedOrder } from '../scale/support/orders.js';
 import { waitFor } from '../support/wait-for.js';
+import { openDataConverter } from '../../src/codec/data-converter.js';
 import { checkInvariants } from './support/invariants.js';
 import { placeThroughBalancer } from './support/place-orders.js';
 
@@ -74,7 +75,9 @@ beforeAll(async () => {
   await cluster.start();
   tokens = localApiTokens({ ...loadConfig(), DATA_DIR: cluster.layout.dirs.roles });
   connection = await Connection.connect({ address: cluster.urls.temporal });
-  temporal = new Client({ connection, namespace: 'default' });
+  // The roles made their payload keys in their shared data folder; the test reads with the same ones.
+  const dataConverter = await openDataConverter(loadConfig({ DATA_DIR: cluster.layout.dirs.roles }));
+  temporal = new Client({ connection, namespace: 'default', dataConverter });
   // The nodes ask every client for a user (docs/security.md): the checks read the stream as the operator.
   const operator = { user: 'operator', pass: clusterNatsPasswords(cluster.layout).operator };
   nats = await connect({ servers: cluster.urls.nats, maxReconnectAttempts: -1, ...operator });

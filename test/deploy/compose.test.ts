@@ -196,6 +196,12 @@ describe('docker-compose.yml', () => {
       const env = environmentOf(service);
       expect(env.AUTH_JWKS_URL !== undefined || mounts.includes('api-auth:/app/data/auth'), name).toBe(true);
     }
+    // Without one payload key set for all, a worker cannot read the order the API encrypted with its own key.
+    for (const [name, service] of appServices) {
+      const mounts = (service.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:?`));
+      const env = environmentOf(service);
+      expect(env.PAYLOAD_CODEC_KEYS !== undefined || mounts.includes('payload-keys:/app/data/codec'), name).toBe(true);
+    }
     const haproxy = environmentOf(compose.services.haproxy ?? {});
     expect([haproxy.API_1_ADDRESS, haproxy.API_2_ADDRESS]).toEqual(['api-1:3000', 'api-2:3000']);
     for (const [name, service] of appServices)

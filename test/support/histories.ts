@@ -39,8 +39,35 @@ export async function recordHistory(name: string, handle: WorkflowHandle): Promi
   const file = join(dir, `${name}.json`);
   if (existsSync(file)) return;
   const history = History.fromObject(await handle.fetchHistory());
+  const clear = clearPayloads(history);
+  if (clear.length > 0) {
+    throw new Error(
+      `refusing to record ${name} with payloads in clear (${clear.join(', ')}): start the workflow with a client ` +
+        'and workers on testDataConverter (test/support/test-payload-keys.ts)',
+    );
+  }
   await mkdir(dir, { recursive: true });
   await writeFile(file, `${JSON.stringify(History.toObject(history, jsonOptions))}\n`, { flag: 'wx' });
+}
+
+/**
+ * Where a history holds a payload that is not encrypted: the started event's input and every activity's input,
+ * which carry the order (its address, its payment token). From 0.3.0 on, recorded histories are encrypted with the
+ * suite's fixed keys, so a history in clear means a test's client or worker is missing them.
+ */
+export function clearPayloads(history: proto.temporal.api.history.v1.IHistory): string[] {
+  const found: string[] = [];
+  for (const event of history.events ?? []) {
+    const payloads =
+      event.workflowExecutionStartedEventAttributes?.input?.payloads ??
+      event.activityTaskScheduledEventAttributes?.input?.payloads ??
+      [];
+    for (const payload of payloads) {
+      const encoding = Buffer.from(payload.metadata?.encoding ?? []).toString();
+      if (encoding !== 'binary/encrypted') found.push(`event ${String(event.eventId)}: ${encoding || 'no encoding'}`);
+    }
+  }
+  return found;
 }
 
 /** The release folders that hold histories, oldest first (by semantic version). */

@@ -25,6 +25,7 @@ import { TaskQueues } from '../../src/shared/task-queues.js';
 import { ActivityGates } from './activity-gates.js';
 import { testLogger } from './logger.js';
 import { registerOrderSearchAttributes } from './search-attributes.js';
+import { testDataConverter } from './test-payload-keys.js';
 
 /** What the orders worker bundles; the SDK's bundler compiles the TypeScript itself. */
 export const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
@@ -151,7 +152,8 @@ export async function startSagaWorkers(
   const shippingActivities = () =>
     createShippingActivities({ store: shipping, ...(servedCountries ? { servedCountries: servedCountries() } : {}) });
   const gates = new ActivityGates();
-  const base = { connection: target.nativeConnection, namespace: target.namespace };
+  // The suite's fixed keys: what these workers write is encrypted, so the histories tests record are too.
+  const base = { connection: target.nativeConnection, namespace: target.namespace, dataConverter: testDataConverter };
   const workers = await Promise.all([
     Worker.create({
       ...base,

@@ -1,6 +1,7 @@
 // Starts Temporal's real time-skipping test server (the Java one that tools/bootstrap.mjs provisions) for a test file.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { resolveTestServer } from '../../tools/servers.mjs';
+import { testDataConverter } from './test-payload-keys.js';
 
 /** How many times a start that missed the SDK's budget is tried before the file fails. */
 const attempts = 3;
@@ -16,6 +17,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
     try {
       return await TestWorkflowEnvironment.createTimeSkipping({
         server: { executable: path ? { type: 'existing-path', path } : { type: 'cached-download' } },
+        // The saga workers use the same keys (saga-harness.ts): recorded histories are encrypted.
+        client: { dataConverter: testDataConverter },
       });
     } catch (error) {
       if (attempt < attempts && /did not start within/.test(String(error))) continue;

@@ -8,7 +8,7 @@ import { CustomerIdAttribute, OrderStatusAttribute, OrderTotalAttribute } from '
 import { TaskQueues } from '../../src/shared/task-queues.js';
 import { confirmPlacementUpdate, getStateQuery } from '../../src/workflows/definitions.js';
 import type { orderSaga } from '../../src/workflows/order-saga.js';
-import { recordHistory } from '../support/histories.js';
+import { clearPayloads, recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, testSettings } from '../support/order-workflows.js';
 import { eachStore, startSagaHarness } from '../support/saga-harness.js';
 import { outboxEvents } from '../support/outbox-events.js';
@@ -49,6 +49,9 @@ describe('orderSaga forward path', () => {
     expect(result.compensations).toEqual([]);
     expect(result.failure).toBeUndefined();
     expect(await handle.query(getStateQuery)).toEqual(result);
+    // What a recording would commit: every payload encrypted with the suite's test keys, none in clear.
+    const history = await handle.fetchHistory();
+    expect(clearPayloads(history)).toEqual([]);
 
     const charge = await harness.stores.payments.findChargeByOrder(order.orderId);
     expect(charge).toMatchObject({ status: 'captured', amount: { amount: 3_750, currency: 'EUR' } });

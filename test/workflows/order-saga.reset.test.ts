@@ -15,6 +15,7 @@ import { outboxEvents } from '../support/outbox-events.js';
 import { eachStore, startSagaWorkers } from '../support/saga-harness.js';
 import type { SagaWorkers } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
+import { testDataConverter } from '../support/test-payload-keys.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address });
   namespace = await createTestNamespace(connection, 'saga-reset');
   workers = await startSagaWorkers({ nativeConnection, namespace }, { servedCountries: () => served });
-  client = new Client({ connection, namespace });
+  client = new Client({ connection, namespace, dataConverter: testDataConverter });
 });
 
 afterAll(async () => {

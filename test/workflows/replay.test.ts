@@ -4,6 +4,7 @@ import type { ReplayResult } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { loadHistories, recordingHistories } from '../support/histories.js';
 import { workflowsPath } from '../support/saga-harness.js';
+import { testDataConverter } from '../support/test-payload-keys.js';
 
 describe('orderSaga replay', () => {
   // While RECORD_HISTORIES=1 rewrites the fixtures (in other files, possibly at the same time), replaying
@@ -13,7 +14,11 @@ describe('orderSaga replay', () => {
     expect(histories.length).toBeGreaterThanOrEqual(14);
 
     const results: ReplayResult[] = [];
-    for await (const result of Worker.runReplayHistories({ workflowsPath }, histories)) results.push(result);
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath, dataConverter: testDataConverter },
+      histories,
+    ))
+      results.push(result);
 
     expect(results.map((r) => r.workflowId).sort()).toEqual(histories.map((h) => h.workflowId).sort());
     expect(results.filter((r) => r.error).map((r) => `${r.workflowId}: ${String(r.error)}`)).toEqual([]);

@@ -19,13 +19,31 @@ export const openRoutes: ReadonlySet<string> = new Set([
   '/docs',
   jwksPath,
   '/products',
+  '/signin',
 ]);
 
-/** Authenticates every request that is not a GET (or HEAD) of an open route: 401 before any route code runs. */
-export function authenticate(authenticator: Authenticator): MiddlewareHandler<AppEnv> {
+/**
+ * The POSTs anyone may send: the sign-in form verifies the token it is given itself, and signing out needs none.
+ * Both refuse another site's form (src/api/routes/sign-in.ts).
+ */
+export const openWrites: ReadonlySet<string> = new Set(['/signin', '/signout']);
+
+/** Routes a browser page calls with the sign-in cookie instead of a header: the codec endpoint the Web UI uses. */
+export const cookieRoutesPrefix = '/codec/';
+
+/**
+ * Authenticates every request that is not a GET (or HEAD) of an open route: 401 before any route code runs. Under
+ * `cookieRoutesPrefix`, `withCookie` also reads the sign-in cookie; everywhere else only the bearer header counts,
+ * so the cookie can never authorise an order action.
+ */
+export function authenticate(authenticator: Authenticator, withCookie?: Authenticator): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const read = c.req.method === 'GET' || c.req.method === 'HEAD';
-    if (!(read && openRoutes.has(c.req.path))) c.set('principal', await authenticator.authenticate(c.req.raw.headers));
+    const open = read ? openRoutes.has(c.req.path) : c.req.method === 'POST' && openWrites.has(c.req.path);
+    if (!open) {
+      const chosen = withCookie !== undefined && c.req.path.startsWith(cookieRoutesPrefix) ? withCookie : authenticator;
+      c.set('principal', await chosen.authenticate(c.req.raw.headers));
+    }
     await next();
   };
 }

@@ -4,6 +4,7 @@ import { TokenBuckets } from '../../lib/token-buckets.js';
 import type { AppEnv } from '../app-env.js';
 import { principalKey } from '../auth/principal.js';
 import { ApiError } from '../errors.js';
+import { cookieRoutesPrefix } from './authenticate.js';
 
 const reads: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -16,7 +17,9 @@ export function writeRateLimit(options: { ratePerSecond: number; burst: number }
   const buckets = new TokenBuckets(options.ratePerSecond, options.burst);
   return async (c, next) => {
     const principal = c.get('principal');
-    if (principal !== undefined && !reads.has(c.req.method)) {
+    // The codec endpoint changes nothing, and the Web UI asks it once per payload it shows: a page of history is
+    // dozens of calls in a second.
+    if (principal !== undefined && !reads.has(c.req.method) && !c.req.path.startsWith(cookieRoutesPrefix)) {
       const waitSeconds = buckets.take(principalKey(principal));
       if (waitSeconds > 0) {
         const retryAfter = String(Math.max(1, Math.ceil(waitSeconds)));

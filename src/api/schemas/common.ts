@@ -39,6 +39,8 @@ const errorDescriptions: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'The request does not match the schema; `details` lists the offending fields',
   MALFORMED_JSON: 'The body is not valid JSON',
   INVALID_CURSOR: 'The cursor was not issued by this API',
+  PAYLOAD_UNDECODABLE:
+    'The codec endpoint cannot decrypt a payload: its key id is not loaded, or it was altered (docs/security.md)',
   UNAUTHENTICATED: 'No bearer token was sent (`Authorization: Bearer <token>`); `WWW-Authenticate` says how',
   INVALID_TOKEN:
     'The token is malformed, expired, not yet valid, for another issuer or audience, or its signature does not ' +

@@ -11,6 +11,7 @@ import { temporalReadiness } from '../../api/adapters/temporal-readiness.js';
 import { createApp } from '../../api/app.js';
 import type { AppDeps } from '../../api/deps.js';
 import type { ReadinessProbe } from '../../api/ports/readiness-probe.js';
+import { dataConverterFor, openPayloadCodec } from '../../codec/data-converter.js';
 import { serviceDatabase } from '../../db/database.js';
 import { TaskQueues } from '../../shared/task-queues.js';
 import type { RoleContext, RoleStarter } from '../role.js';
@@ -37,8 +38,15 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
   return async (ctx) => {
     const { config, logger } = ctx;
     const log = logger.child({ role: 'api' });
+    // The client encrypts what it sends (order input, updates) and decrypts what it reads; the codec endpoint
+    // serves the same keys to the Web UI and the CLI.
+    const codec = await openPayloadCodec(config);
     const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS });
-    const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const temporal = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverterFor(codec),
+    });
     const inventory = serviceDatabase(config, 'inventory');
     // The catalogue is one query per page view: a small pool is plenty next to the inventory workers' own.
     const products = new InventoryProductCatalogue(
@@ -57,6 +65,7 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
       logger: log,
       auth,
       temporal,
+      codec,
       taskQueue: TaskQueues.orders,
       orders: ports.orders,
       notifications: ports.notifications,

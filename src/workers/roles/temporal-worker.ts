@@ -1,5 +1,6 @@
 // Runs one Temporal worker for a role: connects, polls its task queue in the background, and drains on stop.
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { openDataConverter } from '../../codec/data-converter.js';
 import type { Config } from '../../config/env.js';
 import { temporalWorkerProbe } from '../readiness.js';
 import type { RoleContext, RoleName, RunningRole } from '../role.js';
@@ -37,11 +38,14 @@ export async function startTemporalWorkerRole(
   options: TemporalWorkerRoleOptions,
 ): Promise<RunningRole> {
   const { name, taskQueue, activities, workflows, onStopped } = options;
+  // Payloads are decrypted as tasks arrive and encrypted as results leave; workflow code sees plain values.
+  const dataConverter = await openDataConverter(ctx.config);
   const connection = await NativeConnection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
     namespace: ctx.config.TEMPORAL_NAMESPACE,
     taskQueue,
+    dataConverter,
     ...workerTuning(ctx.config),
     ...(activities ? { activities } : {}),
     ...workflows,

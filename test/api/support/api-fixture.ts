@@ -11,6 +11,7 @@ import { loadConfig } from '../../../src/config/env.js';
 import type { Config } from '../../../src/config/env.js';
 import { TaskQueues } from '../../../src/shared/task-queues.js';
 import { newOrder } from '../../support/order-workflows.js';
+import { testCodec, testDataConverter } from '../../support/test-payload-keys.js';
 import {
   MemoryAnalytics,
   MemoryCatalogue,
@@ -87,7 +88,7 @@ function defaultCaller(path: string, init?: RequestInit): TokenSubject {
 /** A client on the suite's dev server (lazy: nothing is dialled until a route needs Temporal). */
 export function testClient(namespace = 'default'): { client: Client; connection: Connection } {
   const connection = Connection.lazy({ address: inject('temporalAddress') });
-  return { connection, client: new Client({ connection, namespace }) };
+  return { connection, client: new Client({ connection, namespace, dataConverter: testDataConverter }) };
 }
 
 /** The app with in-memory read ports (route unit tests only) and a real Temporal client. */
@@ -105,6 +106,7 @@ export function buildTestApi(
     logger: testLogger(),
     auth: { authenticator: authenticatorFor(settings, new URL(settings.AUTH_JWKS_URL ?? '')) },
     temporal: client,
+    codec: testCodec,
     taskQueue: TaskQueues.orders,
     orders: readModel,
     notifications,

@@ -5,6 +5,7 @@ import { expect, inject } from 'vitest';
 import type { TokenSubject } from '../../../src/api/auth/local-issuer.js';
 import type { AppDeps } from '../../../src/api/deps.js';
 import { startSagaWorkers } from '../../support/saga-harness.js';
+import { testDataConverter } from '../../support/test-payload-keys.js';
 import type { SagaHarnessOptions, SagaWorkers } from '../../support/saga-harness.js';
 import { buildTestApi, jsonInit } from './api-fixture.js';
 import type { TestApi } from './api-fixture.js';
@@ -33,7 +34,7 @@ export async function startSagaApi(
   const nativeConnection = await NativeConnection.connect({ address });
   const namespace = await createTestNamespace(connection, prefix);
   const workers = await startSagaWorkers({ nativeConnection, namespace }, workerOptions);
-  const client = new Client({ connection, namespace });
+  const client = new Client({ connection, namespace, dataConverter: testDataConverter });
   const api = buildTestApi(client, { events: new MemoryEventHistory(() => workers.publisher.published), ...deps });
   return {
     ...api,

@@ -20,6 +20,7 @@ import { createTestNamespace } from '../../api/support/dev-namespace.js';
 import { processExists, roleProcesses } from '../../support/processes.js';
 import type { RoleProcess, RoleProcesses } from '../../support/processes.js';
 import { waitFor } from '../../support/wait-for.js';
+import { testDataConverter, testPayloadKeysEnv } from '../../support/test-payload-keys.js';
 
 export interface Cluster {
   namespace: string;
@@ -68,7 +69,7 @@ export async function startCluster(prefix: string, env: Record<string, string> =
     const connection = await Connection.connect({ address: inject('temporalAddress') });
     cleanups.push(() => connection.close());
     const namespace = await createTestNamespace(connection, prefix);
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, dataConverter: testDataConverter });
     const nc = await connectToNats(nats.url, `${prefix}-test`);
     cleanups.push(() => nc.close());
 
@@ -78,6 +79,7 @@ export async function startCluster(prefix: string, env: Record<string, string> =
         TEMPORAL_NAMESPACE: namespace,
         NATS_URL: nats.url,
         DATA_DIR: dataDir,
+        ...testPayloadKeysEnv,
         // Every process binds API_PORT only if it runs the api role; give the others a port nobody uses.
         API_PORT: String(await freePort()),
         // Small pulls spread the events over competing subscriber instances; quick retries keep an
