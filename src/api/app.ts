@@ -15,6 +15,7 @@ import { drainUnreadBody } from './middleware/drain-unread-body.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { customerRoutes } from './routes/customers.js';
+import { asyncApiRoutes } from './routes/asyncapi.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps) {
   const document = () => app.getOpenAPIDocument(documentInfo);
   app.get('/openapi.json', (c) => c.json(document()));
   app.route('/', docsRoutes(document));
+  app.route('/', asyncApiRoutes());
   return app;
 }
 

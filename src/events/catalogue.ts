@@ -39,7 +39,10 @@ const orderCreatedV2 = orderEvent.extend({
    * When an order awaiting approval is cancelled with APPROVAL_EXPIRED unless an operator decides first. Absent when
    * no approval applies, and for a run whose OrderCreated was scheduled before the workflow computed it.
    */
-  approvalDeadline: z.iso.datetime().optional(),
+  approvalDeadline: z.iso
+    .datetime()
+    .optional()
+    .meta({ description: 'When the order is cancelled (APPROVAL_EXPIRED) unless an operator decides first.' }),
 });
 
 /** Thrown by an upcaster for an older payload that the next version cannot represent. */
@@ -73,7 +76,7 @@ export interface PreviousVersion {
   upcast(data: never): unknown;
 }
 
-interface CatalogueEntry {
+export interface CatalogueEntry {
   /** The current version: what consumers read (older ones are upcast to it) and what producers publish by default. */
   version: number;
   producer: EventProducer;
@@ -153,7 +156,11 @@ export function isEventName(value: string): value is EventName {
 
 /** Every version of an event this code reads, oldest first, with its payload schema. */
 export function eventVersions(name: EventName): { version: number; schema: PayloadSchema }[] {
-  const entry: CatalogueEntry = eventCatalogue[name];
+  return entryVersions(eventCatalogue[name]);
+}
+
+/** Every version of one catalogue entry, oldest first (the compatibility gate reads copies of the catalogue too). */
+export function entryVersions(entry: CatalogueEntry): { version: number; schema: PayloadSchema }[] {
   const previous = Object.entries(entry.previous ?? {}).map(([version, { schema }]) => ({
     version: Number(version),
     schema,

@@ -1,0 +1,103 @@
+// The compatibility gate: the catalogue against the committed contract, and the gate itself fed deliberately broken copies.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { z } from 'zod';
+import { eventCatalogue } from '../../../src/events/catalogue.js';
+import type { CatalogueEntry } from '../../../src/events/catalogue.js';
+import {
+  BreakingContractChangeError,
+  assertCompatible,
+  breakingChanges,
+  cataloguePayloads,
+  committedPayloads,
+} from '../../../src/events/contract/compatibility.js';
+import { asyncApiDocPath } from '../../../tools/asyncapi-doc.js';
+
+const committed = async () => committedPayloads(parse(await readFile(asyncApiDocPath, 'utf8')));
+
+/** A copy of the catalogue with one entry replaced: what a careless edit of src/events/catalogue.ts would make. */
+function catalogueWith(
+  name: keyof typeof eventCatalogue,
+  entry: Partial<CatalogueEntry>,
+): Record<string, CatalogueEntry> {
+  return { ...eventCatalogue, [name]: { ...eventCatalogue[name], ...entry } };
+}
+
+const payment = eventCatalogue.PaymentProcessed.schema;
+const shipped = eventCatalogue.OrderShipped.schema;
+
+async function gateMessage(catalogue: Record<string, CatalogueEntry>): Promise<string> {
+  try {
+    assertCompatible(await committed(), cataloguePayloads(catalogue));
+  } catch (error) {
+    expect(error).toBeInstanceOf(BreakingContractChangeError);
+    return (error as Error).message;
+  }
+  throw new Error('the gate let a breaking change through');
+}
+
+describe('the compatibility gate', () => {
+  it('passes: the catalogue keeps every version the committed contract published', async () => {
+    const contract = await committed();
+    expect(Object.keys(contract)).toEqual(expect.arrayContaining(['OrderCreated.v1', 'OrderCreated.v2']));
+    expect(breakingChanges(contract, cataloguePayloads(eventCatalogue))).toEqual([]);
+  });
+
+  it('fails on a field removed (or renamed), saying to publish a new version instead', async () => {
+    const message = await gateMessage(catalogueWith('PaymentProcessed', { schema: payment.omit({ paymentId: true }) }));
+    expect(message).toContain('PaymentProcessed.v1 data.paymentId: field removed or renamed');
+    expect(message).toContain('Publish the change as a new version instead');
+    const renamed = payment.omit({ paymentId: true }).extend({ paymentRef: z.string().optional() });
+    expect(await gateMessage(catalogueWith('PaymentProcessed', { schema: renamed }))).toContain(
+      'data.paymentId: field removed or renamed',
+    );
+  });
+
+  it('fails on a type changed, deep inside the payload', async () => {
+    const schema = payment.extend({ amount: z.object({ amount: z.string(), currency: z.string() }) });
+    const message = await gateMessage(catalogueWith('PaymentProcessed', { schema }));
+    expect(message).toContain('PaymentProcessed.v1 data.amount.amount: type changed from "integer" to "string"');
+  });
+
+  it('fails on a new required field, and on an optional one made required', async () => {
+    expect(
+      await gateMessage(catalogueWith('OrderShipped', { schema: shipped.extend({ weightGrams: z.number().int() }) })),
+    ).toContain('OrderShipped.v1 data.weightGrams: new required field');
+    const v1 = eventCatalogue.OrderCreated.previous[1].schema;
+    const previous = { 1: { ...eventCatalogue.OrderCreated.previous[1], schema: v1.required({ total: true }) } };
+    expect(await gateMessage(catalogueWith('OrderCreated', { previous }))).toContain(
+      'OrderCreated.v1 data.total: optional field made required',
+    );
+  });
+
+  it('fails on an enum value removed', async () => {
+    const schema = eventCatalogue.OrderCompleted.schema.extend({ status: z.enum(['COMPLETED']) });
+    expect(await gateMessage(catalogueWith('OrderCompleted', { schema }))).toMatch(
+      /OrderCompleted\.v1 data\.status: enum values PENDING, .*COMPENSATION_FAILED removed/,
+    );
+  });
+
+  it('fails on a version dropped while the contract still lists it', async () => {
+    const { previous: _previous, ...withoutV1 } = eventCatalogue.OrderCreated;
+    const catalogue = { ...eventCatalogue, OrderCreated: withoutV1 };
+    expect(await gateMessage(catalogue)).toContain('OrderCreated.v1: version removed from the catalogue');
+  });
+
+  it('passes an additive optional field, a new event and a new version', async () => {
+    const contract = await committed();
+    const optional = catalogueWith('OrderShipped', { schema: shipped.extend({ weightGrams: z.number().optional() }) });
+    expect(breakingChanges(contract, cataloguePayloads(optional))).toEqual([]);
+    const newVersion = catalogueWith('OrderShipped', {
+      version: 2,
+      schema: shipped.omit({ country: true }),
+      previous: { 1: { schema: shipped, upcast: (data: never) => data } },
+    });
+    expect(breakingChanges(contract, cataloguePayloads(newVersion))).toEqual([]);
+    const newEvent = {
+      ...eventCatalogue,
+      GiftWrapped: { version: 1, producer: 'orders', schema: z.object({ orderId: z.string() }) },
+    };
+    expect(breakingChanges(contract, cataloguePayloads(newEvent as Record<string, CatalogueEntry>))).toEqual([]);
+  });
+});
