@@ -73,7 +73,7 @@ type PayloadSchema = z.ZodType<{ orderId: string }>;
 export interface PreviousVersion {
   schema: PayloadSchema;
   /** From this version's parsed payload to the next version's input; throws `UpcastError` when it cannot. */
-  upcast(data: never): unknown;
+  upcast: (data: never) => unknown;
 }
 
 export interface CatalogueEntry {

@@ -129,8 +129,8 @@ afterAll(async () => {
 });
 
 describe('a stream of OrderCreated v1 and v2', () => {
-  it('holds both versions (the test is not comparing v1 with v1)', async () => {
-    const types = (await orders()).map((o, i) => asMixed(o, i)[0]?.type);
+  it('holds both versions (the test is not comparing v1 with v1)', () => {
+    const types = orders().map((o, i) => asMixed(o, i)[0]?.type);
     expect(new Set(types)).toEqual(new Set(['com.ordersaga.OrderCreated.v1', 'com.ordersaga.OrderCreated.v2']));
   });
 

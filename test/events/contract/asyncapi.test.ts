@@ -9,10 +9,10 @@ import { asyncApiDocPath, renderAsyncApiDoc } from '../../../tools/asyncapi-doc.
 
 const committed = () => readFile(asyncApiDocPath, 'utf8');
 
-/** Errors only (severity 0): the parser's hints (a newer spec version exists) are not failures. */
+/** Errors only (severity 0, `DiagnosticSeverity.Error`): the parser's hints (a newer spec version exists) are not failures. */
 async function parserErrors(text: string): Promise<string[]> {
   const { diagnostics } = await new Parser().parse(text);
-  return diagnostics.filter((d) => d.severity === 0).map((d) => `${d.path.join('.')}: ${d.message}`);
+  return diagnostics.filter((d) => Number(d.severity) === 0).map((d) => `${d.path.join('.')}: ${d.message}`);
 }
 
 describe('docs/asyncapi.yaml', () => {

@@ -1,5 +1,10 @@
 // The compatibility gate: the catalogue against the committed contract, and the gate itself fed deliberately broken copies.
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
@@ -13,6 +18,11 @@ import {
   committedPayloads,
 } from '../../../src/events/contract/compatibility.js';
 import { asyncApiDocPath } from '../../../tools/asyncapi-doc.js';
+import { asyncApiDocument } from '../../../src/events/contract/asyncapi.js';
+import { contractPath, publishedContracts } from '../../support/published-contracts.js';
+import { afterAll } from 'vitest';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 const committed = async () => committedPayloads(parse(await readFile(asyncApiDocPath, 'utf8')));
 
@@ -100,5 +110,51 @@ describe('the compatibility gate', () => {
       GiftWrapped: { version: 1, producer: 'orders', schema: z.object({ orderId: z.string() }) },
     };
     expect(breakingChanges(contract, cataloguePayloads(newEvent as Record<string, CatalogueEntry>))).toEqual([]);
+  });
+});
+
+describe('the gate against every committed revision of the contract', () => {
+  it('passes: no published version was ever changed incompatibly, whatever the file says now', () => {
+    const revisions = publishedContracts(repoRoot);
+    expect(revisions.length).toBeGreaterThan(0);
+    const current = cataloguePayloads(eventCatalogue);
+    const problems = revisions.flatMap(({ commit, payloads }) =>
+      breakingChanges(payloads, current, { removedVersions: 'ignore' }).map((p) => `since ${commit}: ${p}`),
+    );
+    expect(() => {
+      if (problems.length > 0) throw new BreakingContractChangeError(problems);
+    }).not.toThrow();
+  });
+
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('catches a breaking change committed together with its regenerated contract', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-gate-'));
+    dirs.push(dir);
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...args], { cwd: dir, encoding: 'utf8' });
+    const write = (doc: unknown) => writeFileSync(join(dir, contractPath), JSON.stringify(doc));
+    git('init', '-q');
+    mkdirSync(join(dir, 'docs'));
+    write(asyncApiDocument());
+    git('add', '.');
+    git('commit', '-qm', 'publish the contract');
+    // The careless change: PaymentProcessed v1 loses paymentId, and the contract is regenerated in the same commit.
+    const broken = catalogueWith('PaymentProcessed', { schema: payment.omit({ paymentId: true }) });
+    const regenerated = asyncApiDocument() as {
+      components: { messages: Record<string, { payload: { properties: Record<string, unknown> } }> };
+    };
+    const message = regenerated.components.messages['PaymentProcessed.v1'];
+    if (message) message.payload.properties.data = cataloguePayloads(broken)['PaymentProcessed.v1'];
+    write(regenerated);
+    git('commit', '-qam', 'rename a field and regenerate');
+
+    const current = cataloguePayloads(broken);
+    const [latest, first] = publishedContracts(dir);
+    expect(breakingChanges(latest?.payloads ?? {}, current)).toEqual([]);
+    expect(breakingChanges(first?.payloads ?? {}, current, { removedVersions: 'ignore' })).toEqual([
+      'PaymentProcessed.v1 data.paymentId: field removed or renamed',
+    ]);
   });
 });
