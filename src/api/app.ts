@@ -19,6 +19,7 @@ import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { codecCors, codecRoutes } from './routes/codec.js';
 import { customerRoutes } from './routes/customers.js';
+import { asyncApiRoutes } from './routes/asyncapi.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { jwksRoutes } from './routes/jwks.js';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
   const document = () => app.getOpenAPIDocument(documentInfo);
   app.get('/openapi.json', (c) => c.json(document()));
   app.route('/', docsRoutes(document));
+  app.route('/', asyncApiRoutes());
   // Last, so the table of allowed methods holds every route.
   app.notFound(notFoundHandler(allowedMethods(app.routes)));
   return app;

@@ -239,6 +239,19 @@ export const envSchema = z.object({
     roles: subscribers,
   }),
 
+  EVENTS_ORDER_CREATED_VERSION: z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 1 || v === 2, 'expected 1 or 2')
+    .default(1)
+    .meta({
+      description:
+        'The version of OrderCreated the orders role publishes (docs/events.md): `1` until every consumer of the ' +
+        'contract (docs/asyncapi.yaml) reads v2, then `2`, which adds the approval deadline and makes the lines and ' +
+        'the total required. Consumers of this code read both; one still on older code dead-letters a v2.',
+      roles: ['orders'],
+    }),
+
   /** The transactional outbox of each producing service and its relay (docs/events.md). */
   OUTBOX_POLL_INTERVAL: duration.default('1s').meta({
     description:

@@ -28,6 +28,38 @@ const orderEvent = z.object({
 });
 const failedOrderEvent = orderEvent.extend({ reason });
 
+/**
+ * OrderCreated v2: the priced lines and the total are required (every OrderCreated ever published had them, but v1
+ * only promised them optionally), and an order that waits for an operator says until when.
+ */
+const orderCreatedV2 = orderEvent.extend({
+  total: money,
+  lines: z.array(pricedLine),
+  /**
+   * When an order awaiting approval is cancelled with APPROVAL_EXPIRED unless an operator decides first. Absent when
+   * no approval applies, and for a run whose OrderCreated was scheduled before the workflow computed it.
+   */
+  approvalDeadline: z.iso
+    .datetime()
+    .optional()
+    .meta({ description: 'When the order is cancelled (APPROVAL_EXPIRED) unless an operator decides first.' }),
+});
+
+/** Thrown by an upcaster for an older payload that the next version cannot represent. */
+export class UpcastError extends Error {
+  override readonly name = 'UpcastError';
+  readonly code = 'UpcastFailed';
+}
+
+/** OrderCreated v1 → v2: the same fields; v1 left lines and total optional, which no producer ever used. */
+function orderCreatedV1ToV2(data: z.infer<typeof orderEvent>): z.input<typeof orderCreatedV2> {
+  const { total, lines } = data;
+  if (total === undefined || lines === undefined) {
+    throw new UpcastError('a v1 OrderCreated without total or lines cannot be read as v2 (none was ever published)');
+  }
+  return { ...data, total, lines };
+}
+
 const payment = z.object({ orderId, customerId: id, paymentId: id, amount: money });
 const shortage = z.object({ sku: id, requested: z.number().int(), available: z.number().int() });
 const shipment = z.object({ orderId, shipmentId: id, carrier: z.string().min(1), trackingNumber: id });
@@ -35,20 +67,38 @@ const shipment = z.object({ orderId, shipmentId: id, carrier: z.string().min(1),
 /** Which service publishes an event; becomes the CloudEvents `source` (`order-saga/<producer>`). */
 export type EventProducer = 'orders' | 'payments' | 'inventory' | 'shipping';
 
-interface CatalogueEntry {
+type PayloadSchema = z.ZodType<{ orderId: string }>;
+
+/** A version older than an event's current one that consumers still read, and how it becomes the next version. */
+export interface PreviousVersion {
+  schema: PayloadSchema;
+  /** From this version's parsed payload to the next version's input; throws `UpcastError` when it cannot. */
+  upcast: (data: never) => unknown;
+}
+
+export interface CatalogueEntry {
+  /** The current version: what consumers read (older ones are upcast to it) and what producers publish by default. */
   version: number;
   producer: EventProducer;
-  schema: z.ZodType<{ orderId: string }>;
+  /** The current version's payload. */
+  schema: PayloadSchema;
+  /** Every older version still readable, by number; a version is taken out only as docs/events.md says. */
+  previous?: Readonly<Record<number, PreviousVersion>>;
 }
 
 /**
- * Every event the system publishes. Bump `version` (and the schema) together when a payload changes
- * incompatibly; the version travels in the CloudEvents `type` so consumers can refuse what they do not
- * understand. Every payload carries `orderId` (also the envelope `subject`) and `customerId` where the
+ * Every event the system publishes. A payload that changes incompatibly gets a new `version` (and schema), and the
+ * old one moves to `previous` with an upcaster to it (docs/events.md); the version travels in the CloudEvents `type`
+ * so consumers can refuse what they do not understand. Every payload carries `orderId` (also the envelope `subject`) and `customerId` where the
  * producer knows it (inventory and shipping are not told who the customer is).
  */
 export const eventCatalogue = {
-  OrderCreated: { version: 1, producer: 'orders', schema: orderEvent },
+  OrderCreated: {
+    version: 2,
+    producer: 'orders',
+    schema: orderCreatedV2,
+    previous: { 1: { schema: orderEvent, upcast: orderCreatedV1ToV2 } },
+  },
   OrderApproved: { version: 1, producer: 'orders', schema: orderEvent },
   OrderCompleted: { version: 1, producer: 'orders', schema: orderEvent },
   OrderFailed: { version: 1, producer: 'orders', schema: failedOrderEvent },
@@ -104,19 +154,55 @@ export function isEventName(value: string): value is EventName {
   return Object.hasOwn(eventCatalogue, value);
 }
 
-/** The CloudEvents `type` of an event at its current version, e.g. `com.ordersaga.PaymentProcessed.v1`. */
-export function eventType(name: EventName): string {
-  return `com.ordersaga.${name}.v${eventCatalogue[name].version}`;
+/** Every version of an event this code reads, oldest first, with its payload schema. */
+export function eventVersions(name: EventName): { version: number; schema: PayloadSchema }[] {
+  return entryVersions(eventCatalogue[name]);
 }
 
-const namesByType: ReadonlyMap<string, EventName> = new Map(eventNames.map((name) => [eventType(name), name]));
+/** Every version of one catalogue entry, oldest first (the compatibility gate reads copies of the catalogue too). */
+export function entryVersions(entry: CatalogueEntry): { version: number; schema: PayloadSchema }[] {
+  const previous = Object.entries(entry.previous ?? {}).map(([version, { schema }]) => ({
+    version: Number(version),
+    schema,
+  }));
+  return [...previous.sort((a, b) => a.version - b.version), { version: entry.version, schema: entry.schema }];
+}
+
+/** The payload schema of one version of an event; undefined for a version this code does not know. */
+export function eventSchema(name: EventName, version: number): PayloadSchema | undefined {
+  const entry: CatalogueEntry = eventCatalogue[name];
+  return version === entry.version ? entry.schema : entry.previous?.[version]?.schema;
+}
+
+/** How `version` of an event is read as the next one; undefined for the current version. */
+export function upcasterOf(name: EventName, version: number): PreviousVersion['upcast'] | undefined {
+  const entry: CatalogueEntry = eventCatalogue[name];
+  return entry.previous?.[version]?.upcast;
+}
+
+/** The CloudEvents `type` of an event, e.g. `com.ordersaga.PaymentProcessed.v1`; its current version by default. */
+export function eventType(name: EventName, version: number = eventCatalogue[name].version): string {
+  return `com.ordersaga.${name}.v${version}`;
+}
+
+const namesByType: ReadonlyMap<string, { name: EventName; version: number }> = new Map(
+  eventNames.flatMap((name) =>
+    eventVersions(name).map(({ version }) => [eventType(name, version), { name, version }] as const),
+  ),
+);
 
 /**
- * The event an incoming CloudEvents `type` names: an exact match with `eventType(name)`, so an unknown name and
- * a version this code does not understand are both undefined. Outgoing events carry their name (`OutgoingEvent`).
+ * The event and version an incoming CloudEvents `type` names: an exact match with `eventType(name, version)` of a
+ * version this code reads, so an unknown name and an unknown version are both undefined. Outgoing events carry
+ * their name (`OutgoingEvent`).
  */
-export function eventNameOfType(type: string): EventName | undefined {
+export function eventOfType(type: string): { name: EventName; version: number } | undefined {
   return namesByType.get(type);
+}
+
+/** The event an incoming CloudEvents `type` names, at any version this code reads (see `eventOfType`). */
+export function eventNameOfType(type: string): EventName | undefined {
+  return namesByType.get(type)?.name;
 }
 
 /** The CloudEvents `source` of an event: the service that publishes it. */

@@ -1,7 +1,17 @@
 // CloudEvents 1.0 structured-mode JSON envelope: building, deterministic IDs, and parsing with validation.
 import { nameBasedUuid } from '../lib/name-based-uuid.js';
 import { z } from 'zod';
-import { eventCatalogue, eventNameOfType, eventSource, eventSubject, eventType } from './catalogue.js';
+import {
+  UpcastError,
+  eventCatalogue,
+  eventOfType,
+  eventSchema,
+  eventSource,
+  eventSubject,
+  eventType,
+  eventVersions,
+  upcasterOf,
+} from './catalogue.js';
 import type { EventData, EventName } from './catalogue.js';
 import { maxOrderTime } from './order-sequence.js';
 
@@ -40,7 +50,11 @@ export interface OutgoingEvent<N extends EventName = EventName> {
   envelope: EventEnvelope<N>;
 }
 
-/** A parsed incoming event, discriminated by `name` so a subscriber's `switch` narrows `envelope.data`. */
+/**
+ * A parsed incoming event, discriminated by `name` so a subscriber's `switch` narrows `envelope.data`. `data` is
+ * always in the event's current version's shape (an older version was upcast to it); `version` is the one it
+ * was published in, and `envelope.type` still names that version.
+ */
 export type ParsedEvent = {
   [N in EventName]: { name: N; version: number; envelope: EventEnvelope<N> };
 }[EventName];
@@ -99,16 +113,23 @@ export interface BuildEnvelopeInput<N extends EventName> {
   sequence?: number;
   /** When the workflow made the call (epoch ms, the activity's `sequenceTime` input). */
   sequenceTime?: number;
+  /**
+   * The version to publish, the current one by default: a producer setting picks an older one during a migration
+   * (OrderCreated: `EVENTS_ORDER_CREATED_VERSION`). `data` is the current shape; the older schema drops what it does
+   * not know, so the current shape must keep every field the older version has.
+   */
+  version?: number;
 }
 
 /** Builds an envelope, validating `data` against the catalogue so nothing malformed ever leaves a service. */
 export function buildEnvelope<N extends EventName>(input: BuildEnvelopeInput<N>): EventEnvelope<N> {
-  const data = validateData(input.name, input.data);
+  const version = input.version ?? eventCatalogue[input.name].version;
+  const data = validateData(input.name, version, input.data);
   const envelope: EventEnvelope<N> = {
     specversion: '1.0',
     id: deterministicEventId(input.workflowId, input.step, input.name),
     source: eventSource(input.name),
-    type: eventType(input.name),
+    type: eventType(input.name, version),
     subject: data.orderId,
     time: typeof input.time === 'string' ? input.time : input.time.toISOString(),
     datacontenttype: 'application/json',
@@ -128,21 +149,25 @@ export function buildEvent<N extends EventName>(input: BuildEnvelopeInput<N>): O
 
 /**
  * Parses and validates an incoming envelope (an object, JSON text or bytes): envelope attributes, known
- * event type and version, payload schema, and `subject` matching the payload's order ID.
+ * event type and version, payload schema, and `subject` matching the payload's order ID. The one place where an
+ * older version is **upcast**: its payload is checked against its own schema, then carried version by version to
+ * the current one and checked again, so every consumer (subscribers, the rebuild, the API's event stream) reads
+ * every version alike. Fields a schema does not know are dropped, not refused.
  */
 export function parseEnvelope(input: unknown): ParsedEvent {
   const raw = typeof input === 'string' || input instanceof Uint8Array ? decodeJson(input) : input;
   const result = envelopeSchema.safeParse(raw);
   if (!result.success) throw new InvalidEventError('InvalidEvent', `invalid event envelope: ${describe(result.error)}`);
   const attrs = result.data;
-  const name = eventNameOfType(attrs.type);
-  if (name === undefined) {
+  const known = eventOfType(attrs.type);
+  if (known === undefined) {
     throw new InvalidEventError(
       'UnknownEventType',
-      `unknown event type ${attrs.type}: not com.ordersaga.<EventName>.v<version> of a catalogued event at its version`,
+      `unknown event type ${attrs.type}: not com.ordersaga.<EventName>.v<version> of a catalogued event at a version this code reads`,
     );
   }
-  const data = validateData(name, attrs.data);
+  const { name, version } = known;
+  const data = upcast(name, version, validateData(name, version, attrs.data));
   if (attrs.subject !== data.orderId) {
     throw new InvalidEventError('InvalidEvent', `invalid ${name} event: subject ${attrs.subject} is not data.orderId`);
   }
@@ -150,13 +175,40 @@ export function parseEnvelope(input: unknown): ParsedEvent {
   if (envelope.traceparent === undefined) delete envelope.traceparent;
   if (envelope.ordersequence === undefined) delete envelope.ordersequence;
   if (envelope.ordertime === undefined) delete envelope.ordertime;
-  return { name, version: eventCatalogue[name].version, envelope };
+  return { name, version, envelope };
 }
 
-function validateData<N extends EventName>(name: N, data: unknown): EventData<N> {
-  const result = eventCatalogue[name].schema.safeParse(data);
-  if (!result.success) throw new InvalidEventError('InvalidEvent', `invalid ${name} data: ${describe(result.error)}`);
+/** Validates `data` against one version's schema; the result is typed as the current version, which it is once upcast. */
+function validateData<N extends EventName>(name: N, version: number, data: unknown): EventData<N> {
+  const schema = eventSchema(name, version);
+  if (schema === undefined) throw new Error(`${name} has no version ${version} in the catalogue`);
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const which = version === eventCatalogue[name].version ? name : `${name} v${version}`;
+    throw new InvalidEventError('InvalidEvent', `invalid ${which} data: ${describe(result.error)}`);
+  }
   return result.data as EventData<N>;
+}
+
+/** Carries a payload of `version` up to the event's current version, one upcaster per step. */
+function upcast<N extends EventName>(name: N, version: number, data: EventData<N>): EventData<N> {
+  const versions = eventVersions(name).map((v) => v.version);
+  let current: EventData<N> = data;
+  for (let i = versions.indexOf(version); i < versions.length - 1; i++) {
+    const from = versions[i] ?? version;
+    const to = versions[i + 1] ?? version;
+    const step = upcasterOf(name, from);
+    if (step === undefined) throw new Error(`${name} v${from} has no upcaster`);
+    let next: unknown;
+    try {
+      next = (step as (data: unknown) => unknown)(current);
+    } catch (error) {
+      if (!(error instanceof UpcastError)) throw error;
+      throw new InvalidEventError('InvalidEvent', `invalid ${name} v${from} data: ${error.message}`, { cause: error });
+    }
+    current = validateData(name, to, next);
+  }
+  return current;
 }
 
 function decodeJson(input: string | Uint8Array): unknown {

@@ -133,6 +133,11 @@ export interface PublishOrderEventInput extends EventSequence {
   parkedAt?: string;
   /** Who asked for what the event reports (an approval, a cancel, a retry), when someone did. */
   actor?: Actor;
+  /**
+   * OrderCreated of an order that waits for approval: when it is cancelled unless an operator decides (ISO 8601).
+   * Passed by runs under the patch `order-created-approval-deadline`; OrderCreated v1 does not carry it.
+   */
+  approvalDeadline?: string;
 }
 
 export interface OrderActivities {

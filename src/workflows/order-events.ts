@@ -13,6 +13,13 @@ import type { OrderRecord } from './order-record.js';
 export const actorEventsPatch = 'operator-actions-as-events';
 
 /**
+ * The patch under which an order that needs approval computes its approval deadline before OrderCreated, passes it
+ * to publishOrderEvent (OrderCreated v2's `approvalDeadline`) and waits until exactly that time. Runs recorded
+ * before it wait the approval timeout from after the publish, as they always did, and announce no deadline.
+ */
+export const approvalDeadlinePatch = 'order-created-approval-deadline';
+
+/**
  * `step` doubles as the event's idempotency key within the workflow, so a retried publish is deduplicated;
  * events that can happen more than once (CompensationFailed after an operator retry) pass a round number, and a
  * CompensationReminder its number within the round too.
@@ -25,6 +32,7 @@ export async function publishEvent(
     round?: number;
     reminder?: { count: number; parkedAt: string };
     actor?: Actor | undefined;
+    approvalDeadline?: string | undefined;
   } = {},
 ): Promise<void> {
   const { orderId, customerId, status, total, lines } = record.view;
@@ -42,6 +50,7 @@ export async function publishEvent(
       ...(options.reason === undefined ? {} : { reason: options.reason }),
       ...(reminder === undefined ? {} : { reminder: reminder.count, parkedAt: reminder.parkedAt }),
       ...(options.actor === undefined ? {} : { actor: options.actor }),
+      ...(options.approvalDeadline === undefined ? {} : { approvalDeadline: options.approvalDeadline }),
     }),
   );
 }

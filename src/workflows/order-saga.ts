@@ -1,5 +1,7 @@
 // The orderSaga workflow: one durable run per order, taking payment, stock and shipment in turn and undoing them on failure.
 import { CancellationScope, allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import ms from 'ms';
+import type { StringValue } from 'ms';
 import type { Actor } from '../shared/actor.js';
 import type { OrderState } from '../shared/order-state.js';
 import { sagaActivities } from './activities.js';
@@ -7,7 +9,7 @@ import { compensationsFor } from './compensations.js';
 import { sequenced } from './event-sequence.js';
 import type { FailureSummary } from './failures.js';
 import { installHandlers } from './handlers.js';
-import { actorEventsPatch, publishEvent } from './order-events.js';
+import { actorEventsPatch, approvalDeadlinePatch, publishEvent } from './order-events.js';
 import { OrderRecord } from './order-record.js';
 import { noRequests } from './order-requests.js';
 import type { OrderRequests } from './order-requests.js';
@@ -17,6 +19,11 @@ import { Saga } from './saga.js';
 import { settle } from './settle.js';
 import type { Stop } from './settle.js';
 import { stepRunner } from './step-runner.js';
+
+/** A Temporal duration in milliseconds: a number is one already, a string ('24h') is read as Temporal reads it. */
+function durationMs(duration: number | string): number {
+  return typeof duration === 'number' ? duration : ms(duration as StringValue);
+}
 
 /**
  * Runs one order from pricing to COMPLETED, or to FAILED / CANCELLED with everything it did undone.
@@ -44,12 +51,16 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
     const needsApproval = total.amount > settings.approvalThreshold;
     // Moved before anything is awaited, so confirmPlacement (the API's 201) already answers AWAITING_APPROVAL.
     if (needsApproval) record.moveTo('AWAITING_APPROVAL');
-    await publishEvent(record, 'OrderCreated');
+    const timeout = settings.approvalTimeout ?? defaultApprovalTimeout;
+    // Workflow time: the same on every replay. The deadline is announced, so the wait below ends exactly then.
+    const deadline = needsApproval && patched(approvalDeadlinePatch) ? Date.now() + durationMs(timeout) : undefined;
+    const approvalDeadline = deadline === undefined ? undefined : new Date(deadline).toISOString();
+    await publishEvent(record, 'OrderCreated', { approvalDeadline });
     if (requests.cancel) return cancelled(requests);
 
     if (needsApproval) {
-      const timeout = settings.approvalTimeout ?? defaultApprovalTimeout;
-      const decided = await condition(() => requests.approval !== undefined || requests.cancel !== undefined, timeout);
+      const wait = deadline === undefined ? timeout : Math.max(1, deadline - Date.now());
+      const decided = await condition(() => requests.approval !== undefined || requests.cancel !== undefined, wait);
       if (requests.cancel) return cancelled(requests);
       if (!decided || !requests.approval) {
         return { kind: 'cancelled', code: 'APPROVAL_EXPIRED', message: `No approval decision within ${timeout}` };

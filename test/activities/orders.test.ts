@@ -45,6 +45,30 @@ const created: PublishOrderEventInput = {
 };
 
 describe('publishOrderEvent', () => {
+  const deadline = '2025-01-02T12:00:00.000Z';
+  const awaiting: PublishOrderEventInput = { ...created, status: 'AWAITING_APPROVAL', approvalDeadline: deadline };
+
+  it('publishes OrderCreated at the version the producer setting names (EVENTS_ORDER_CREATED_VERSION)', async () => {
+    activities = createOrderActivities({ store, clock: () => new Date(now), orderCreatedVersion: 1 });
+    await publish(awaiting);
+    activities = createOrderActivities({ store, clock: () => new Date(now), orderCreatedVersion: 2 });
+    await publish({ ...awaiting, step: 'created-again' });
+    const [v1, v2] = (await outbox()).published;
+    // v1 has no approval deadline: its schema drops the field; v2 carries it, with the lines and total it requires.
+    expect(v1).toMatchObject({ type: 'com.ordersaga.OrderCreated.v1', data: { total: created.total } });
+    expect(v1?.data).not.toHaveProperty('approvalDeadline');
+    expect(v2).toMatchObject({
+      type: 'com.ordersaga.OrderCreated.v2',
+      data: { total: created.total, lines: created.lines, approvalDeadline: deadline },
+    });
+  });
+
+  it('publishes every other event at its current version whatever the OrderCreated setting says', async () => {
+    activities = createOrderActivities({ store, clock: () => new Date(now), orderCreatedVersion: 2 });
+    await publish({ ...created, name: 'OrderCompleted', step: 'completed', status: 'COMPLETED' });
+    expect((await outbox()).published.map((e) => e.type)).toEqual(['com.ordersaga.OrderCompleted.v1']);
+  });
+
   it('records the order event with an ID derived from workflow, step and name, and writes it to the outbox', async () => {
     await publish({ ...created, sequence: 1 });
     expect((await outbox()).published).toEqual([
@@ -52,7 +76,7 @@ describe('publishOrderEvent', () => {
         specversion: '1.0',
         id: deterministicEventId('order-o-1', 'created', 'OrderCreated'),
         source: 'order-saga/orders',
-        type: 'com.ordersaga.OrderCreated.v1',
+        type: 'com.ordersaga.OrderCreated.v2',
         subject: 'o-1',
         time: '2025-01-01T12:00:00.000Z',
         datacontenttype: 'application/json',

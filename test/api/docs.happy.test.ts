@@ -1,5 +1,8 @@
-// GET /openapi.json is generated from the same schemas that validate requests; GET /docs renders it offline.
+// GET /openapi.json is generated from the same schemas that validate requests; GET /docs renders it offline; GET /asyncapi.json is the event contract.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { asyncApiDocPath } from '../../tools/asyncapi-doc.js';
 import { buildTestApi, testClient } from './support/api-fixture.js';
 
 const { app } = buildTestApi(testClient().client);
@@ -107,5 +110,14 @@ describe('the docs page', () => {
     expect(html).toContain('<code>/orders/{orderId}/cancel</code>');
     expect(html).toContain('href="/openapi.json"');
     expect(html).not.toMatch(/<script|<link|src=|https?:\/\//);
+  });
+});
+
+describe('the event contract', () => {
+  it('is served at /asyncapi.json without a token, and is the committed docs/asyncapi.yaml', async () => {
+    const res = await app.request('/asyncapi.json');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual(parse(await readFile(asyncApiDocPath, 'utf8')));
   });
 });

@@ -30,8 +30,25 @@ function event(
     const amount = { amount: 100, currency: 'EUR' };
     return buildEnvelope({ ...common, name, data: { orderId, customerId: 'cus_sse', paymentId: 'pay_1', amount } });
   }
-  const status = name === 'OrderCompleted' ? 'COMPLETED' : 'PENDING';
-  return buildEnvelope({ ...common, name, data: { orderId, customerId: 'cus_sse', status } });
+  if (name === 'OrderCreated') {
+    const data = {
+      orderId,
+      customerId: 'cus_sse',
+      status: 'PENDING' as const,
+      lines: [
+        {
+          sku: 'SKU-MUG',
+          quantity: 1,
+          name: 'Mug',
+          unitPrice: { amount: 100, currency: 'EUR' },
+          lineTotal: { amount: 100, currency: 'EUR' },
+        },
+      ],
+      total: { amount: 100, currency: 'EUR' },
+    };
+    return buildEnvelope({ ...common, name, data });
+  }
+  return buildEnvelope({ ...common, name, data: { orderId, customerId: 'cus_sse', status: 'COMPLETED' } });
 }
 
 function known(orderId: string) {

@@ -64,7 +64,7 @@ describe('GET /analytics/summary', () => {
 });
 
 describe('the open routes', () => {
-  it.each(['/healthz', '/readyz', '/openapi.json', '/docs', '/products'])(
+  it.each(['/healthz', '/readyz', '/openapi.json', '/asyncapi.json', '/docs', '/products'])(
     '%s answers without a token',
     async (path) => {
       const res = await get(path);
@@ -78,6 +78,7 @@ describe('the open routes', () => {
     ['GET', '/products/SKU-MUG'],
     ['POST', '/products'],
     ['POST', '/healthz'],
+    ['POST', '/asyncapi.json'],
     ['DELETE', '/orders/abc'],
   ])('%s %s, open to no one, is 401 without a token (not even a 404 to map the API by)', async (method, path) => {
     const res = await api.raw.request(path, { method });

@@ -41,7 +41,21 @@ beforeAll(async () => {
         name: 'OrderCreated',
         workflowId: 'order-o-sent',
         step: 'OrderCreated',
-        data: { orderId: 'o-sent', customerId: 'cus-1', status: 'PENDING' },
+        data: {
+          orderId: 'o-sent',
+          customerId: 'cus-1',
+          status: 'PENDING',
+          lines: [
+            {
+              sku: 'SKU-MUG',
+              quantity: 1,
+              name: 'Mug',
+              unitPrice: { amount: 100, currency: 'EUR' },
+              lineTotal: { amount: 100, currency: 'EUR' },
+            },
+          ],
+          total: { amount: 100, currency: 'EUR' },
+        },
         time: '2026-01-01T12:00:00.000Z',
       }),
       'OrderCreated',

@@ -521,7 +521,21 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
         name: 'OrderCreated',
         workflowId: 'order-o1',
         step: 'OrderCreated',
-        data: { orderId: 'o1', customerId: 'cust-1', status: 'PENDING' },
+        data: {
+          orderId: 'o1',
+          customerId: 'cust-1',
+          status: 'PENDING',
+          lines: [
+            {
+              sku: 'SKU-MUG',
+              quantity: 1,
+              name: 'Mug',
+              unitPrice: { amount: 100, currency: 'EUR' },
+              lineTotal: { amount: 100, currency: 'EUR' },
+            },
+          ],
+          total: { amount: 100, currency: 'EUR' },
+        },
         time: at(0),
         sequence: 1,
       });

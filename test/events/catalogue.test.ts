@@ -6,6 +6,7 @@ import {
   eventSource,
   eventSubject,
   eventType,
+  eventVersions,
   isEventName,
 } from '../../src/events/catalogue.js';
 
@@ -30,9 +31,16 @@ const expected = [
 ];
 
 describe('event catalogue', () => {
-  it('holds exactly the domain events, all at version 1', () => {
+  it('holds exactly the domain events, all at version 1 but OrderCreated (v2, still reading v1)', () => {
     expect([...eventNames].sort()).toEqual([...expected].sort());
-    for (const name of eventNames) expect(eventCatalogue[name].version, name).toBe(1);
+    for (const name of eventNames) {
+      expect(
+        eventVersions(name).map((v) => v.version),
+        name,
+      ).toEqual(name === 'OrderCreated' ? [1, 2] : [1]);
+    }
+    expect(eventType('OrderCreated')).toBe('com.ordersaga.OrderCreated.v2');
+    expect(eventType('OrderCreated', 1)).toBe('com.ordersaga.OrderCreated.v1');
   });
 
   it('names types, sources and subjects consistently', () => {
@@ -72,7 +80,7 @@ describe('event catalogue', () => {
 
   it('refuses order IDs that would break the NATS subject', () => {
     const data = { orderId: 'o.1', customerId: 'c-1', status: 'PENDING' };
-    expect(eventCatalogue.OrderCreated.schema.safeParse(data).success).toBe(false);
-    expect(eventCatalogue.OrderCreated.schema.safeParse({ ...data, orderId: 'o-1' }).success).toBe(true);
+    expect(eventCatalogue.OrderCompleted.schema.safeParse(data).success).toBe(false);
+    expect(eventCatalogue.OrderCompleted.schema.safeParse({ ...data, orderId: 'o-1' }).success).toBe(true);
   });
 });

@@ -10,8 +10,23 @@ const envelope = (name: 'OrderCreated' | 'OrderCompleted') =>
       name,
       workflowId: 'order-o-1',
       step: name,
-      data: { orderId: 'o-1', customerId: 'c-1', status: name === 'OrderCreated' ? 'PENDING' : 'COMPLETED' },
+      data: {
+        orderId: 'o-1',
+        customerId: 'c-1',
+        status: name === 'OrderCreated' ? 'PENDING' : 'COMPLETED',
+        lines: [
+          {
+            sku: 'SKU-MUG',
+            quantity: 1,
+            name: 'Mug',
+            unitPrice: { amount: 100, currency: 'EUR' },
+            lineTotal: { amount: 100, currency: 'EUR' },
+          },
+        ],
+        total: { amount: 100, currency: 'EUR' },
+      },
       time: '2025-01-01T00:00:00.000Z',
+      version: 1,
     }),
   );
 

@@ -9,7 +9,8 @@ import {
 } from '../../src/workflows/definitions.js';
 import { recordHistory } from '../support/histories.js';
 import { eventNames, newOrder, startOrder, updateRefusal, waitForState } from '../support/order-workflows.js';
-import { startSagaHarness } from '../support/saga-harness.js';
+import { outboxEvents } from '../support/outbox-events.js';
+import { eachStore, startSagaHarness } from '../support/saga-harness.js';
 import type { SagaHarness } from '../support/saga-harness.js';
 import { expectStockSettled, stockOf } from '../support/stock.js';
 import { createTimeSkippingEnv } from '../support/time-skipping.js';
@@ -105,6 +106,13 @@ describe('orderSaga approval', () => {
     expect(result.failure).toEqual({ code: 'APPROVAL_EXPIRED', message: 'No approval decision within 24h' });
     const waitedMs = Date.parse(result.updatedAt) - Date.parse(waiting.updatedAt);
     expect(waitedMs).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000);
+    // OrderCreated v2 told the operator until when (patch order-created-approval-deadline), and that was the end.
+    const [created] = (await outboxEvents(eachStore(harness.stores), order.orderId)).ofName('OrderCreated');
+    expect(created?.type).toBe('com.ordersaga.OrderCreated.v2');
+    const deadline = Date.parse(created?.data.approvalDeadline ?? '');
+    expect(deadline - Date.parse(created?.time ?? '')).toBeGreaterThanOrEqual(24 * 60 * 60 * 1000 - 1_000);
+    expect(Date.parse(result.updatedAt) - deadline).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(result.updatedAt) - deadline).toBeLessThan(1_000);
     expect(await harness.stores.payments.findChargeByOrder(order.orderId)).toBeUndefined();
     expect(await eventNames(harness, order.orderId)).toEqual(['OrderCreated', 'OrderCancelled']);
     await recordHistory('approval-expired', handle);
@@ -116,5 +124,7 @@ describe('orderSaga approval', () => {
     expect(await updateRefusal(handle.executeUpdate(approveUpdate, { args: [{}] }))).toMatch(/not awaiting approval/);
     expect(await updateRefusal(handle.executeUpdate(rejectUpdate, { args: [{}] }))).toMatch(/not awaiting approval/);
     expect((await handle.result()).status).toBe('COMPLETED');
+    const [created] = (await outboxEvents(eachStore(harness.stores), order.orderId)).ofName('OrderCreated');
+    expect(created?.data).not.toHaveProperty('approvalDeadline');
   });
 });

@@ -7,7 +7,10 @@ import { sequenceOf } from '../step-event.js';
 import { inStep } from '../step-context.js';
 import type { OrderStore } from './store.js';
 
-export type OrderActivityDeps = ServiceActivityDeps<OrderStore>;
+export interface OrderActivityDeps extends ServiceActivityDeps<OrderStore> {
+  /** The OrderCreated version to publish (`EVENTS_ORDER_CREATED_VERSION`); the current version when absent. */
+  orderCreatedVersion?: number;
+}
 
 /**
  * Workflows cannot do I/O, so order-level events (OrderCreated, OrderCompleted...) are recorded through this
@@ -15,11 +18,16 @@ export type OrderActivityDeps = ServiceActivityDeps<OrderStore>;
  * publishes it. The event ID comes from the workflow ID, the caller's `step` and the event name, so a retried
  * attempt finds the fact recorded and writes nothing; the event keeps the time of the attempt that recorded it.
  */
-export function createOrderActivities({ store, clock = systemClock }: OrderActivityDeps): OrderActivities {
+export function createOrderActivities({
+  store,
+  clock = systemClock,
+  orderCreatedVersion,
+}: OrderActivityDeps): OrderActivities {
   return {
     publishOrderEvent: (input: PublishOrderEventInput): Promise<void> =>
       inStep(async ({ workflowId }) => {
         const { name, step, orderId, customerId, status, total, lines, reason, reminder, parkedAt, actor } = input;
+        const { approvalDeadline } = input;
         const event = buildEvent({
           name,
           workflowId,
@@ -34,9 +42,12 @@ export function createOrderActivities({ store, clock = systemClock }: OrderActiv
             ...(reminder !== undefined && { reminder }),
             ...(parkedAt !== undefined && { parkedAt }),
             ...(actor && { actor }),
+            ...(approvalDeadline !== undefined && { approvalDeadline }),
           },
           time: clock().toISOString(),
           ...sequenceOf(input),
+          // Only OrderCreated has versions to choose from; every other event goes out at its current version.
+          ...(name === 'OrderCreated' && orderCreatedVersion !== undefined ? { version: orderCreatedVersion } : {}),
         });
         await store.recordOrderEvent(event, step);
       }),

@@ -8,7 +8,8 @@ import type { Principal, Scope } from '../auth/principal.js';
 import { ApiError } from '../errors.js';
 
 /**
- * The routes anyone may read: probes, the API's description, the local issuer's public keys and the catalogue.
+ * The routes anyone may read: probes, the API's description, the event contract, the local issuer's public keys
+ * and the catalogue.
  * Everything else, including paths no route serves, needs a token: the list of what is open is this one set,
  * so a new route is protected unless someone adds it here.
  */
@@ -16,6 +17,7 @@ export const openRoutes: ReadonlySet<string> = new Set([
   '/healthz',
   '/readyz',
   '/openapi.json',
+  '/asyncapi.json',
   '/docs',
   jwksPath,
   '/products',

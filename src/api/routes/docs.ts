@@ -43,7 +43,8 @@ td,th{border-bottom:1px solid #ddd;padding:.4rem .6rem;text-align:left;vertical-
 </head><body><h1>${escapeHtml(doc.info.title)} <small>${escapeHtml(doc.info.version)}</small></h1>
 <p>${escapeHtml(doc.info.description ?? '')}</p>
 <p>Schemas and examples: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.0). Every error is
-<code>{ "error": { "code", "message", "details"?, "requestId" } }</code>.</p>
+<code>{ "error": { "code", "message", "details"?, "requestId" } }</code>. The domain events this service
+publishes on NATS: <a href="/asyncapi.json">/asyncapi.json</a> (AsyncAPI 3.0).</p>
 <table><thead><tr><th>Method</th><th>Path</th><th>What</th><th>Statuses</th></tr></thead><tbody>
 ${rows.join('\n')}
 </tbody></table></body></html>`;

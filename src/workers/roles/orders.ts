@@ -10,7 +10,8 @@ export const workflowsSourcePath = fileURLToPath(new URL('../../workflows/index.
 export const startOrders = serviceWorkerRole({
   name: 'orders',
   open: (location) => openOrderStore(location),
-  activities: ({ store }) => createOrderActivities({ store }),
+  activities: ({ store, config }) =>
+    createOrderActivities({ store, orderCreatedVersion: config.EVENTS_ORDER_CREATED_VERSION }),
   workflows: (config) =>
     config.WORKFLOW_BUNDLE
       ? { workflowBundle: { codePath: config.WORKFLOW_BUNDLE } }

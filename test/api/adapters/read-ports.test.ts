@@ -16,6 +16,7 @@ import {
   eventsLogger,
   startEventsServer,
   testSettings,
+  lineOf,
 } from '../../events/nats/fixtures.js';
 import type { EventsServer } from '../../events/nats/fixtures.js';
 import { publishAll, startReadModels, tempDir, waitForDrained } from '../../events/consumer/support.js';
@@ -69,6 +70,7 @@ describe('the API read ports', () => {
         customerId: 'cus-api',
         status: 'FAILED',
         total: { amount: 1_000, currency: 'USD' },
+        lines: [lineOf({ amount: 1_000, currency: 'USD' })],
         failure: { code: 'OutOfStock', message: 'SKU-MUG: 5 requested, 2 available' },
         createdAt: '2026-01-01T11:00:00.000Z',
         updatedAt: '2026-01-01T11:00:05.000Z',

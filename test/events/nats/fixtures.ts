@@ -127,8 +127,14 @@ export function envelopeOf<N extends EventName>(
   data: EventData<N>,
   time: Date,
   step: string = name,
+  version?: number,
 ): EventEnvelope<N> {
-  return buildEnvelope({ name, workflowId: `order-${data.orderId}`, step, data, time });
+  return buildEnvelope({ name, workflowId: `order-${data.orderId}`, step, data, time, ...(version && { version }) });
+}
+
+/** One priced line whose total is `total`: what the orders service puts in an OrderCreated. */
+export function lineOf(total: { amount: number; currency: string }, sku = 'SKU-MUG') {
+  return { sku, quantity: 1, name: sku, unitPrice: total, lineTotal: total };
 }
 
 /** What a producer builds for `envelope`: its name (looked up in the catalogue) and subject. */
@@ -191,7 +197,7 @@ export function failedOrderEvents(
   const total = { amount: 1_000, currency: 'USD' };
   const reason = { code: 'OutOfStock', message: 'SKU-MUG: 5 requested, 2 available' };
   return [
-    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total }, at(0)),
+    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total, lines: [lineOf(total)] }, at(0)),
     envelopeOf('PaymentProcessed', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(1)),
     envelopeOf('InventoryUpdateFailed', { orderId, lines: [{ sku: 'SKU-MUG', quantity: 5 }], reason }, at(2)),
     envelopeOf('PaymentRefunded', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(4)),
@@ -212,7 +218,7 @@ export function cancelledOrderEvents(
   const total = { amount: 4_999, currency: 'EUR' };
   const reason = { code: 'CANCELLED', message: 'cancelled by the customer' };
   return [
-    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total }, at(0)),
+    envelopeOf('OrderCreated', { orderId, customerId, status: 'PENDING', total, lines: [lineOf(total)] }, at(0)),
     envelopeOf('PaymentProcessed', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(1_500)),
     envelopeOf('PaymentRefunded', { orderId, customerId, paymentId: `pay-${orderId}`, amount: total }, at(4_000)),
     envelopeOf('OrderCancelled', { orderId, customerId, status: 'CANCELLED', total, reason }, at(4_003)),
