@@ -30,6 +30,8 @@ export interface Facts {
   readModel: Map<string, string>;
   /** GET /analytics/summary's `ordersByStatus`. */
   analytics: Record<string, number>;
+  /** GET /analytics/summary's `revenue`: minor units captured and refunded, per currency. */
+  revenue: Record<string, { captured: number; refunded: number }>;
 }
 
 export interface FactSources {
@@ -115,7 +117,10 @@ export async function collectFacts(sources: FactSources, orders: ClientOrder[]):
     readStores(sources.storeConfig),
     readStream(sources.nc),
     readOrderReadModel(sources.apiUrl, sources.operatorToken),
-    getJson<{ ordersByStatus: Record<string, number> }>(`${sources.apiUrl}/analytics/summary`, sources.operatorToken),
+    getJson<{
+      ordersByStatus: Record<string, number>;
+      revenue: Record<string, { captured: number; refunded: number }>;
+    }>(`${sources.apiUrl}/analytics/summary`, sources.operatorToken),
   ]);
-  return { orders, workflows, stores, stream, readModel, analytics: summary.ordersByStatus };
+  return { orders, workflows, stores, stream, readModel, analytics: summary.ordersByStatus, revenue: summary.revenue };
 }

@@ -19,6 +19,7 @@ export interface InvariantResult {
 const maxSamples = 12;
 const terminal = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 const terminalEvents = { OrderCompleted: 'COMPLETED', OrderFailed: 'FAILED', OrderCancelled: 'CANCELLED' } as const;
+const terminalEventNames: ReadonlySet<string> = new Set(Object.keys(terminalEvents));
 
 class Tally {
   checked = 0;
@@ -232,8 +233,8 @@ export function checkInvariants(
   // 7. Read models equal the facts.
   const models = new Tally(
     'read-models-match',
-    'the order read model shows each order in the status its workflow ended in, and analytics counts orders by ' +
-      'status as the workflows do',
+    'the order read model shows each order in the status its workflow ended in; analytics counts orders by status ' +
+      'as the workflows do, and its revenue captured and refunded is what the payments store charged and refunded',
   );
   const factCounts = new Map<string, number>();
   for (const o of accepted) {
@@ -249,6 +250,23 @@ export function checkInvariants(
     const want = factCounts.get(st) ?? 0;
     const got = facts.analytics[st] ?? 0;
     models.check(got === want, () => `analytics: ${got} orders ${st}, workflows ${want}`);
+  }
+  // Money: a refund counted for a charge never announced, or a charge counted twice, shows here (every chaos order is in one currency).
+  const charged = charges.filter((c) => c.status === 'captured' || c.status === 'refunded');
+  const storeMoney = {
+    captured: charged.reduce((sum, c) => sum + c.amount, 0),
+    refunded: charged.filter((c) => c.status === 'refunded').reduce((sum, c) => sum + c.amount, 0),
+  };
+  const counted = Object.values(facts.revenue);
+  const analyticsMoney = {
+    captured: counted.reduce((sum, r) => sum + r.captured, 0),
+    refunded: counted.reduce((sum, r) => sum + r.refunded, 0),
+  };
+  for (const kind of ['captured', 'refunded'] as const) {
+    models.check(
+      analyticsMoney[kind] === storeMoney[kind],
+      () => `analytics revenue ${kind} ${analyticsMoney[kind]}, the payments store ${storeMoney[kind]}`,
+    );
   }
 
   // 8. A business outcome never depends on the broker being up.
@@ -283,19 +301,24 @@ export function checkInvariants(
   // 9. An order's events carry distinct sequence numbers, so readers can order them whatever the stream order.
   const ordered = new Tally(
     'events-sequenced',
-    'each event of an order carries its own sequence number from the workflow, none repeated',
+    'each event of an order carries its own sequence number from the workflow, none repeated (every order of a run is ' +
+      'on a release that numbers them), OrderCreated first and the terminal event last',
   );
-  const sequenced = events.filter((e) => e.sequence !== undefined);
-  if (sequenced.length > 0) {
-    for (const [orderId, all] of byOrder<StoredEvent>(events)) {
-      // One per event ID: a relay that lost its ack, or a re-drive, may store the same event twice.
-      const list = [...new Map(all.map((e) => [e.id, e])).values()];
-      const numbers = list.map((e) => e.sequence);
-      ordered.check(
-        numbers.every((n) => n !== undefined) && new Set(numbers).size === numbers.length,
-        () => `order ${orderId}: sequences [${numbers.join(', ')}] for [${list.map((e) => e.name).join(', ')}]`,
-      );
-    }
+  for (const [orderId, all] of byOrder<StoredEvent>(events)) {
+    // One per event ID: a relay that lost its ack, or a re-drive, may store the same event twice.
+    const list = [...new Map(all.map((e) => [e.id, e])).values()];
+    const numbers = list.map((e) => e.sequence);
+    const numbered = numbers.every((n) => n !== undefined) && new Set(numbers).size === numbers.length;
+    const inOrder = [...list].sort((a, b) => (a.sequence ?? 0) - (b.sequence ?? 0)).map((e) => e.name);
+    const terminal = inOrder.findIndex((name) => terminalEventNames.has(name));
+    // Nothing but reminders of a parked order may follow its terminal event; OrderCreated comes before all.
+    const sagaOrder =
+      inOrder[0] === 'OrderCreated' &&
+      (terminal === -1 || inOrder.slice(terminal + 1).every((name) => name === 'CompensationReminder'));
+    ordered.check(
+      numbered && sagaOrder,
+      () => `order ${orderId}: sequences [${numbers.join(', ')}] for [${list.map((e) => e.name).join(', ')}]`,
+    );
   }
 
   return [
@@ -307,7 +330,7 @@ export function checkInvariants(
     ends.result(),
     models.result(),
     bus.result(),
-    ordered.result(sequenced.length === 0 ? 'the events carry no per-order sequence number' : undefined),
+    ordered.result(),
   ];
 }
 
