@@ -164,7 +164,21 @@ describe('the API', () => {
       subject: orderId,
       time: new Date().toISOString(),
       datacontenttype: 'application/json',
-      data: { orderId, customerId: 'cust-1', status: 'PENDING' },
+      data: {
+        orderId,
+        customerId: 'cust-1',
+        status: 'PENDING',
+        total: { amount: 1_250, currency: 'EUR' },
+        lines: [
+          {
+            sku: 'SKU-MUG',
+            quantity: 1,
+            name: 'Ceramic coffee mug',
+            unitPrice: { amount: 1_250, currency: 'EUR' },
+            lineTotal: { amount: 1_250, currency: 'EUR' },
+          },
+        ],
+      },
     });
     await publishAs(await events.connectAs('orders'), eventSubject(orderId, 'OrderCreated'), created);
     const nc = await events.connectAs('api');
