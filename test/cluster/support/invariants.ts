@@ -85,14 +85,23 @@ export async function checkInvariants(system: ClusterSystem): Promise<string[]> 
       }
     }
 
-    const { rows: products } = await db.query<{
+    // The stock columns are bigint, which pg hands back as text: counted as numbers here.
+    const { rows } = await db.query<{
       sku: string;
-      available: number;
-      reserved: number;
-      shipped: number;
-      seeded: number;
-      restocked: number;
+      available: string;
+      reserved: string;
+      shipped: string;
+      seeded: string;
+      restocked: string;
     }>('select sku, available, reserved, shipped, seeded, restocked from inventory.products');
+    const products = rows.map((r) => ({
+      sku: r.sku,
+      available: Number(r.available),
+      reserved: Number(r.reserved),
+      shipped: Number(r.shipped),
+      seeded: Number(r.seeded),
+      restocked: Number(r.restocked),
+    }));
     // The cluster is fresh: the units shipped are exactly the completed orders' (a reused data folder would differ).
     for (const p of products) {
       if (p.available + p.reserved + p.shipped !== p.seeded + p.restocked) {
