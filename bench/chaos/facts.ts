@@ -30,8 +30,8 @@ export interface Facts {
   readModel: Map<string, string>;
   /** GET /analytics/summary's `ordersByStatus`. */
   analytics: Record<string, number>;
-  /** GET /analytics/summary's `revenue`: minor units captured and refunded, per currency. */
-  revenue: Record<string, { captured: number; refunded: number }>;
+  /** GET /analytics/summary's `revenue`: net minor units (captured minus refunded), per currency. */
+  revenue: { amount: number; currency: string }[];
 }
 
 export interface FactSources {
@@ -119,7 +119,7 @@ export async function collectFacts(sources: FactSources, orders: ClientOrder[]):
     readOrderReadModel(sources.apiUrl, sources.operatorToken),
     getJson<{
       ordersByStatus: Record<string, number>;
-      revenue: Record<string, { captured: number; refunded: number }>;
+      revenue: { amount: number; currency: string }[];
     }>(`${sources.apiUrl}/analytics/summary`, sources.operatorToken),
   ]);
   return { orders, workflows, stores, stream, readModel, analytics: summary.ordersByStatus, revenue: summary.revenue };
