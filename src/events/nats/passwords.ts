@@ -29,6 +29,15 @@ export function readNatsPasswords(dataDir: string): NatsPasswords | undefined {
 }
 
 /**
+ * 192 random bits as letters and digits, starting with a letter: nats-server's configuration reads a variable's value
+ * like a literal, so one that begins with a digit is parsed as a number and refused (`$NATS_PASSWORD_<USER>` in
+ * deploy/nats/users.conf), and `-` or `_` could be taken for more syntax.
+ */
+export function newNatsPassword(): string {
+  return `p${randomBytes(24).toString('hex')}`;
+}
+
+/**
  * The data folder's password of every user, making the ones it lacks: a first start makes them all, a start on a
  * folder from before a user existed (an upgrade, or a folder from before NATS had users) adds that one and keeps the
  * others. Only the folder's owner may read them (folder 0700, file 0600); the file is replaced whole, never half-written.
@@ -40,7 +49,7 @@ export function ensureNatsPasswords(dataDir: string): Record<NatsUser, string> {
   const existing = readNatsPasswords(dataDir) ?? {};
   const missing = natsUsers.filter((user) => existing[user] === undefined);
   const passwords = Object.fromEntries(
-    natsUsers.map((user) => [user, existing[user] ?? randomBytes(24).toString('base64url')]),
+    natsUsers.map((user) => [user, existing[user] ?? newNatsPassword()]),
   ) as Record<NatsUser, string>;
   const file = natsPasswordsFile(dataDir);
   if (missing.length > 0) {

@@ -10,6 +10,7 @@ import {
   ensureNatsPasswords,
   natsAuthDir,
   natsPasswordsFile,
+  newNatsPassword,
   readNatsPasswords,
 } from '../../../src/events/nats/passwords.js';
 import { natsUsers } from '../../../src/events/nats/permissions.js';
@@ -74,5 +75,11 @@ describe('the NATS passwords of a data folder', () => {
     expect(() => loadConfig({ NATS_PASSWORD: 'long-enough-password' })).toThrow(/NATS_USER, NATS_PASSWORD/);
     expect(() => loadConfig({ NATS_USER: 'api', NATS_PASSWORD: 'short' })).toThrow(/NATS_PASSWORD: at least 16/);
     expect(() => loadConfig({ NATS_USER: 'a b', NATS_PASSWORD: 'long-enough-password' })).toThrow(/NATS_USER/);
+  });
+});
+
+describe('a new NATS password', () => {
+  it('is letters and digits starting with a letter, which nats-server reads as a string in a variable', () => {
+    for (let i = 0; i < 200; i++) expect(newNatsPassword()).toMatch(/^p[0-9a-f]{48}$/);
   });
 });
