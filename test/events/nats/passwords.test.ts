@@ -47,7 +47,7 @@ describe('the NATS passwords of a data folder', () => {
     });
     const passwords = ensureNatsPasswords(dir);
     expect(passwords.payments).toBe('an-older-password-of-payments');
-    expect(passwords.operator).toMatch(/^[\w-]{32}$/);
+    expect(passwords.operator).toMatch(/^p[0-9a-f]{48}$/);
     expect(await mode(natsPasswordsFile(dir))).toBe(0o600);
   });
 
