@@ -7,6 +7,7 @@ import { buildTestApi, testClient } from './support/api-fixture.js';
 import type { TestApi } from './support/api-fixture.js';
 import { MemoryEventHistory } from './support/memory-ports.js';
 import { readSse } from './support/sse.js';
+import { lineOf } from '../events/nats/fixtures.js';
 
 // The EventHistory port is an in-memory stand-in (route unit tests only): the JetStream-backed one is the
 // event side's. orders.happy.test.ts follows a real order's events the same way.
@@ -35,15 +36,7 @@ function event(
       orderId,
       customerId: 'cus_sse',
       status: 'PENDING' as const,
-      lines: [
-        {
-          sku: 'SKU-MUG',
-          quantity: 1,
-          name: 'Mug',
-          unitPrice: { amount: 100, currency: 'EUR' },
-          lineTotal: { amount: 100, currency: 'EUR' },
-        },
-      ],
+      lines: [lineOf({ amount: 100, currency: 'EUR' })],
       total: { amount: 100, currency: 'EUR' },
     };
     return buildEnvelope({ ...common, name, data });

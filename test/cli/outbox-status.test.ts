@@ -13,7 +13,7 @@ import { MemoryEventPublisher } from '../support/memory-event-publisher.js';
 import { OutboxRelay } from '../../src/events/outbox/relay.js';
 import { pendingEvents } from '../../src/events/outbox/status.js';
 import { fastRelaySettings } from '../support/saga-harness.js';
-import { completedOrderEvents, outgoingOf, eventsLogger } from '../events/nats/fixtures.js';
+import { completedOrderEvents, outgoingOf, eventsLogger, lineOf } from '../events/nats/fixtures.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const command = join(root, 'src/cli/outbox-status.ts');
@@ -45,15 +45,7 @@ beforeAll(async () => {
           orderId: 'o-sent',
           customerId: 'cus-1',
           status: 'PENDING',
-          lines: [
-            {
-              sku: 'SKU-MUG',
-              quantity: 1,
-              name: 'Mug',
-              unitPrice: { amount: 100, currency: 'EUR' },
-              lineTotal: { amount: 100, currency: 'EUR' },
-            },
-          ],
+          lines: [lineOf({ amount: 100, currency: 'EUR' })],
           total: { amount: 100, currency: 'EUR' },
         },
         time: '2026-01-01T12:00:00.000Z',

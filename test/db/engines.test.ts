@@ -28,6 +28,7 @@ import type { OutboxTables } from '../../src/events/outbox/schema.js';
 import type { OutgoingEvent } from '../../src/events/envelope.js';
 import { migrationsBefore } from '../support/migrations.js';
 import { createTestDatabase } from '../support/postgres.js';
+import { lineOf } from '../events/nats/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'order-saga-engines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -525,15 +526,7 @@ describe.each(engines)('stores on $engine', ({ engine, freshLocation }) => {
           orderId: 'o1',
           customerId: 'cust-1',
           status: 'PENDING',
-          lines: [
-            {
-              sku: 'SKU-MUG',
-              quantity: 1,
-              name: 'Mug',
-              unitPrice: { amount: 100, currency: 'EUR' },
-              lineTotal: { amount: 100, currency: 'EUR' },
-            },
-          ],
+          lines: [lineOf({ amount: 100, currency: 'EUR' })],
           total: { amount: 100, currency: 'EUR' },
         },
         time: at(0),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEvent } from '../../src/events/envelope.js';
 import { eventMessage } from '../../src/events/publisher.js';
 import { MemoryEventPublisher } from './memory-event-publisher.js';
+import { lineOf } from '../events/nats/fixtures.js';
 
 const envelope = (name: 'OrderCreated' | 'OrderCompleted') =>
   eventMessage(
@@ -14,15 +15,7 @@ const envelope = (name: 'OrderCreated' | 'OrderCompleted') =>
         orderId: 'o-1',
         customerId: 'c-1',
         status: name === 'OrderCreated' ? 'PENDING' : 'COMPLETED',
-        lines: [
-          {
-            sku: 'SKU-MUG',
-            quantity: 1,
-            name: 'Mug',
-            unitPrice: { amount: 100, currency: 'EUR' },
-            lineTotal: { amount: 100, currency: 'EUR' },
-          },
-        ],
+        lines: [lineOf({ amount: 100, currency: 'EUR' })],
         total: { amount: 100, currency: 'EUR' },
       },
       time: '2025-01-01T00:00:00.000Z',
