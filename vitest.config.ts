@@ -7,6 +7,8 @@ const heavy = [
   'test/chaos/**/*.test.ts',
   'test/cluster/**/*.test.ts',
   'test/api/contract/**/*.test.ts',
+  // A real browser against the main command's servers.
+  'test/**/*.browser.test.ts',
 ];
 
 export default defineConfig({

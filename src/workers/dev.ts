@@ -1,4 +1,4 @@
-// The main command (`npm run dev`): starts the Temporal dev server with its Web UI, nats-server with JetStream,
+// The main command (`npm run dev`): starts the Temporal dev server, its Web UI, nats-server with JetStream,
 // and every role of the service in this process, on persistent state under the data folder.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,7 @@ import { startNatsServer } from '../servers/nats-server.js';
 import { stopLeftBehind } from '../servers/pid-file.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
+import { startTemporalUiServer } from '../servers/temporal-ui-server.js';
 import { readyBanner } from './banner.js';
 import type { ProcessContext } from './role-context.js';
 import { createRoleContext } from './role-context.js';
@@ -32,6 +33,7 @@ const stopAll = async () => {
 /** Where the main command records the servers it runs on this data folder (src/servers/pid-file.ts). */
 const pidFiles = (dataDir: string) => ({
   temporal: join(dataDir, 'run', 'temporal.json'),
+  ui: join(dataDir, 'run', 'temporal-ui.json'),
   nats: join(dataDir, 'run', 'nats-server.json'),
 });
 
@@ -60,17 +62,28 @@ async function startServers(config: Config, logger: Logger) {
   await stopServersLeftBehind(dataDir, logger);
   const nats = new URL(config.NATS_URL);
   const files = pidFiles(dataDir);
-  logger.info({ dataDir }, 'starting Temporal dev server and nats-server');
+  logger.info({ dataDir }, 'starting Temporal dev server, its Web UI and nats-server');
   const results = await Promise.allSettled([
+    // Headless: the dev server's own Web UI cannot be told to send the browser's credentials to the codec
+    // endpoint (CLI 1.5.1 sets only its URL), so the standalone UI server of the same UI serves it below.
     startTemporalDevServer({
       port: splitHostPort(config.TEMPORAL_ADDRESS).port,
-      uiPort: config.TEMPORAL_UI_PORT,
       dbFile: join(dataDir, 'temporal.db'),
       logFile: join(dataDir, 'logs', 'temporal.log'),
       pidFile: files.temporal,
       dieWithParent: true,
-      // The Web UI decodes payloads through the API's codec endpoint, for a signed-in operator.
-      uiCodecEndpoint: codecEndpoint(config),
+    }),
+    // The Web UI decodes payloads in the browser through the API's codec endpoint, sending the sign-in cookie
+    // (includeCredentials): a signed-in operator sees them decoded, with no setting of the browser's to change.
+    startTemporalUiServer({
+      temporalAddress: config.TEMPORAL_ADDRESS,
+      port: config.TEMPORAL_UI_PORT,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dir: join(dataDir, 'temporal-ui'),
+      codec: { endpoint: codecEndpoint(config), includeCredentials: true },
+      logFile: join(dataDir, 'logs', 'temporal-ui.log'),
+      pidFile: files.ui,
+      dieWithParent: true,
     }),
     startNatsServer({
       port: Number(nats.port || 4222),
@@ -86,8 +99,8 @@ async function startServers(config: Config, logger: Logger) {
   for (const result of results) if (result.status === 'fulfilled') running.push(result.value);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [temporal, natsServer] = results.map((r) => (r as PromiseFulfilledResult<ServerProcess>).value);
-  return { temporal, natsServer, dataDir };
+  const [temporal, ui, natsServer] = results.map((r) => (r as PromiseFulfilledResult<ServerProcess>).value);
+  return { temporal, ui, natsServer, dataDir };
 }
 
 /**
@@ -145,8 +158,8 @@ function codecLines(config: Config, activeKey: string): string[] {
     config.PAYLOAD_CODEC_KEYS === undefined ? `${localPayloadKeysDir(config)}/keys.json` : 'PAYLOAD_CODEC_KEYS';
   return [
     `  Payloads:        encrypted in Temporal (AES-256-GCM, key ${activeKey} from ${keys})`,
-    `                   the Web UI decodes them through ${codecEndpoint(config)} once you sign in at`,
-    `                   ${browserApiUrl(config)}/signin with an operator token; the CLI: temporal workflow show`,
+    `                   the Web UI decodes them through ${codecEndpoint(config)} once you sign in (once per`,
+    `                   token) at ${browserApiUrl(config)}/signin with an operator token; the CLI: temporal workflow show`,
     `                   --codec-endpoint ${codecEndpoint(config)} --codec-auth "Bearer $OP" -w order-<orderId>`,
   ];
 }

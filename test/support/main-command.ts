@@ -15,7 +15,7 @@ import { processIdentity } from '../../src/servers/process-identity.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The servers the main command starts and records in `DATA_DIR/run/`. */
-export const mainCommandServers = ['temporal', 'nats-server'] as const;
+export const mainCommandServers = ['temporal', 'temporal-ui', 'nats-server'] as const;
 
 export interface MainCommandHome {
   dir: string;
@@ -34,6 +34,8 @@ export async function mainCommandHome(name: string, extraEnv: Record<string, str
     DATA_DIR: join(dir, 'data'),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
     TEMPORAL_UI_PORT: String(ui),
+    // The Web UI's origin, which alone may call the codec endpoint from a browser (its default names port 8233).
+    TEMPORAL_UI_URL: `http://localhost:${ui}`,
     NATS_URL: `nats://127.0.0.1:${nats}`,
     NATS_MONITOR_PORT: String(monitor),
     API_PORT: String(apiPort),

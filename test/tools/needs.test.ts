@@ -3,9 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { needs, parseBootstrapArgs, servers } from '../../tools/needs.mjs';
 
 describe('what each command needs', () => {
-  it('gives dev and test the servers they have always had', () => {
-    expect(needs.dev).toEqual(['temporal-cli', 'nats-server']);
-    expect(needs.test).toEqual(['temporal-cli', 'nats-server', 'test-server', 'postgres']);
+  it('gives dev its servers and the Web UI server, and test those with the rest and Chromium', () => {
+    expect(needs.dev).toEqual(['temporal-cli', 'temporal-ui-server', 'nats-server']);
+    expect(needs.test).toEqual([
+      'temporal-cli',
+      'temporal-ui-server',
+      'nats-server',
+      'test-server',
+      'postgres',
+      'chromium',
+    ]);
   });
 
   it('gives the cluster its own servers, and the CLI for the init script compose runs too', () => {
@@ -31,11 +38,18 @@ describe('what each command needs', () => {
 
 describe('bootstrap arguments', () => {
   it('provides what dev and test need together when told nothing', () => {
-    expect(parseBootstrapArgs([])).toEqual(['temporal-cli', 'nats-server', 'test-server', 'postgres']);
+    expect(parseBootstrapArgs([])).toEqual([
+      'temporal-cli',
+      'nats-server',
+      'test-server',
+      'postgres',
+      'temporal-ui-server',
+      'chromium',
+    ]);
   });
 
   it('provides only what the named command needs', () => {
-    expect(parseBootstrapArgs(['--for', 'dev'])).toEqual(['temporal-cli', 'nats-server']);
+    expect(parseBootstrapArgs(['--for', 'dev'])).toEqual(['temporal-cli', 'nats-server', 'temporal-ui-server']);
     expect(parseBootstrapArgs(['--for=cluster'])).toEqual([
       'temporal-cli',
       'nats-server',
@@ -52,6 +66,7 @@ describe('bootstrap arguments', () => {
     expect(parseBootstrapArgs(['--need', 'chromium,jaeger', '--for', 'dev,dev', '--need', 'nats-server'])).toEqual([
       'temporal-cli',
       'nats-server',
+      'temporal-ui-server',
       'jaeger',
       'chromium',
     ]);
