@@ -140,19 +140,31 @@ export function temporalNodeSpec(layout: ClusterLayout, index: number): ProcessS
   };
 }
 
+/**
+ * The variables the `temporalio/ui` image's `docker.yaml` reads, the ones compose's `temporal-ui` service sets: the
+ * load balancer, and the API's codec endpoint as the browser reaches it (`localhost`, the Web UI's site, so the
+ * sign-in cookie goes with it), with the browser's credentials included.
+ */
+export function temporalUiEnv(layout: ClusterLayout): Record<string, string> {
+  const { uiPort, apiPort } = layout.settings;
+  return {
+    TEMPORAL_ADDRESS: temporalAddress(layout),
+    TEMPORAL_UI_PORT: String(uiPort),
+    TEMPORAL_CORS_ORIGINS: `http://localhost:${apiPort}`,
+    TEMPORAL_CODEC_ENDPOINT: `http://localhost:${apiPort}/codec`,
+    TEMPORAL_CODEC_INCLUDE_CREDENTIALS: 'true',
+  };
+}
+
 /** The Web UI server on the configuration the `temporalio/ui` image runs (its `docker.yaml`), at the load balancer. */
 export function temporalUiSpec(layout: ClusterLayout): ProcessSpec {
   const binary = resolveTemporalUiServer();
-  const { uiPort, apiPort } = layout.settings;
+  const { uiPort } = layout.settings;
   return {
     name: 'temporal-ui',
     binary,
     args: ['--root', dirname(binary), '--config', 'config', '--env', 'docker', 'start'],
-    env: {
-      TEMPORAL_ADDRESS: temporalAddress(layout),
-      TEMPORAL_UI_PORT: String(uiPort),
-      TEMPORAL_CORS_ORIGINS: `http://localhost:${apiPort}`,
-    },
+    env: temporalUiEnv(layout),
     ports: [uiPort],
     ready: async () => (await fetch(`http://127.0.0.1:${uiPort}/`)).ok,
     logFile: join(layout.dirs.logs, 'temporal-ui.log'),

@@ -132,7 +132,9 @@ export const envSchema = z.object({
       roles: ['api'],
     }),
   TEMPORAL_UI_PORT: port.default(8233).meta({
-    description: 'The port of the Web UI that `npm run dev`’s Temporal dev server serves.',
+    description:
+      'The port of the Temporal Web UI `npm run dev` serves (the standalone UI server, on 127.0.0.1, decoding payloads ' +
+      'through the API’s codec endpoint with the browser’s credentials).',
     roles: ['npm run dev'],
   }),
 

@@ -2,7 +2,7 @@
 // environment variables, search attributes, start order, the files it mounts, and what `npm run cluster` runs from
 // the same files (the same versions, variables and logins).
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
@@ -13,13 +13,13 @@ import type { ClusterLayout } from '../../src/cluster/layout.js';
 import { natsNodeEnv } from '../../src/cluster/nats.js';
 import { deployFiles } from '../../src/cluster/paths.js';
 import { roleEnv, roleEnvironment, roleLogins, sharedRoleEnvironment } from '../../src/cluster/roles.js';
-import { temporalNodeEnv } from '../../src/cluster/temporal.js';
+import { temporalNodeEnv, temporalUiEnv } from '../../src/cluster/temporal.js';
 import { orderSearchAttributes } from '../../src/shared/search-attributes.js';
 import { natsUsers } from '../../src/events/nats/permissions.js';
 import type { NatsUser } from '../../src/events/nats/permissions.js';
 import { natsPasswordVariable } from '../../src/events/nats/server-config.js';
 import { roleNames } from '../../src/workers/role.js';
-import { versions } from '../../tools/servers.mjs';
+import { resolveTemporalUiServer, versions } from '../../tools/servers.mjs';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -388,6 +388,19 @@ describe('docker-compose.yml', () => {
         }
         expect(composeEnv.NUM_HISTORY_SHARDS, node).toBe(String(plan.settings.historyShards));
       }
+    });
+
+    it('points its Web UI at the API’s codec endpoint with the browser’s credentials, as compose does', async () => {
+      const plan = await layout;
+      const composeUi = environmentOf(compose.services['temporal-ui'] ?? {});
+      const runnerUi = temporalUiEnv(plan);
+      for (const name of ['TEMPORAL_CODEC_ENDPOINT', 'TEMPORAL_CODEC_INCLUDE_CREDENTIALS', 'TEMPORAL_CORS_ORIGINS']) {
+        expect(runnerUi[name], `runner: ${name}`).toBe(interpolate(composeUi[name] ?? ''));
+      }
+      // The variables the ui-server's own docker.yaml reads for them (the same file the image runs).
+      const dockerYaml = readFileSync(join(dirname(resolveTemporalUiServer()), 'config', 'docker.yaml'), 'utf8');
+      expect(dockerYaml).toMatch(/^\s*endpoint: \{\{ env "TEMPORAL_CODEC_ENDPOINT"/m);
+      expect(dockerYaml).toMatch(/^\s*includeCredentials: \{\{ env "TEMPORAL_CODEC_INCLUDE_CREDENTIALS"/m);
     });
 
     it('gives each role the login and settings compose gives it', async () => {

@@ -44,7 +44,7 @@ describe('npm run dev after kill -9 of its own process', () => {
     async () => {
       const first = await startMainCommand(home);
       const servers = serverRecords();
-      expect(servers.map((r) => r?.owner.pid)).toEqual([first.child.pid, first.child.pid]);
+      expect(servers.map((r) => r?.owner.pid)).toEqual(mainCommandServers.map(() => first.child.pid));
 
       // Above the approval threshold, so the order is still open when the process dies.
       const placed = await json<{ orderId: string; status: string }>(
@@ -77,7 +77,7 @@ describe('npm run dev after kill -9 of its own process', () => {
       const second = await startMainCommand(home);
       // The first run's servers are gone (they died with it, or this start stopped them), the new ones recorded.
       for (const record of servers) expect(alive(record?.pid ?? 0), `${record?.name} of the first run`).toBe(false);
-      expect(serverRecords().map((r) => r?.owner.pid)).toEqual([second.child.pid, second.child.pid]);
+      expect(serverRecords().map((r) => r?.owner.pid)).toEqual(mainCommandServers.map(() => second.child.pid));
 
       const { orderId } = placed.body;
       const before = await json<{ status: string }>(`/orders/${orderId}`);
@@ -100,7 +100,7 @@ describe('npm run dev after kill -9 of its own process', () => {
       const stopped = new Promise<number | null>((resolve) => second.child.once('exit', (code) => resolve(code)));
       second.child.kill('SIGINT');
       expect(await stopped).toBe(0);
-      expect(serverRecords()).toEqual([undefined, undefined]);
+      expect(serverRecords()).toEqual(mainCommandServers.map(() => undefined));
     },
   );
 });

@@ -126,8 +126,8 @@ textarea{width:100%;font:13px monospace}.ok{color:#0a6b2d}.error{color:#a40e26}<
 ${note}
 <p>Paste an operator token (<code>npm run -s token -- --operator alice</code> locally). The API verifies it and keeps
 it in this browser as a cookie only the codec endpoint reads, so the Temporal Web UI
-(<a href="${ui}">${ui}</a>) shows order payloads decrypted. The Web UI must send it: in its codec settings, use the
-endpoint with <em>Include cross-origin credentials</em> (docs/security.md).</p>
+(<a href="${ui}">${ui}</a>) shows order payloads decrypted: it sends the cookie with its codec calls (configured with
+<code>includeCredentials</code>; docs/security.md).</p>
 <form method="post" action="/signin"><label for="token">Operator token</label>
 <textarea id="token" name="token" rows="6" required autocomplete="off" spellcheck="false"></textarea>
 <p><button type="submit">Sign in</button></p></form>
