@@ -12,4 +12,5 @@ export const deployFiles = {
   natsNode: (n: number) => join(repoRoot, 'deploy', 'nats', `nats-${n}.conf`),
   haproxy: join(repoRoot, 'deploy', 'haproxy', 'haproxy.cfg'),
   postgresInit: join(repoRoot, 'deploy', 'postgres', 'init.sql'),
+  postgresInitScript: join(repoRoot, 'deploy', 'postgres', 'init.sh'),
 } as const;

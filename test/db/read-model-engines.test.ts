@@ -1,10 +1,8 @@
 // The read-model stores on both engines: the same events through the subscribers' handlers read back the same.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { demoCatalogue } from '../../src/activities/inventory/catalogue.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
@@ -35,8 +33,8 @@ import {
 } from '../events/nats/fixtures.js';
 import { modelOf } from '../events/consumer/support.js';
 import { createTestDatabase } from '../support/postgres.js';
+import { runPostgresInitScript } from '../../src/cluster/postgres.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const dir = mkdtempSync(join(tmpdir(), 'order-saga-read-model-engines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -308,17 +306,12 @@ describe.each(engines)('a read-only reader on $engine', ({ freshLocations }) => 
   });
 });
 
-describe("compose's PostgreSQL roles (deploy/postgres/init.sql)", () => {
+describe("compose's PostgreSQL roles (deploy/postgres/init.sh)", () => {
   it('let the subscribers migrate and write their schemas, and the API only read them and the products', async () => {
     const database = await createTestDatabase(postgresServerUrl(), 'init_sql');
-    const admin = new pg.Client({ connectionString: database });
-    await admin.connect();
-    try {
-      // Roles are global to the server: this suite's server is throwaway and this is the only test that makes them.
-      await admin.query(readFileSync(join(root, 'deploy/postgres/init.sql'), 'utf8'));
-    } finally {
-      await admin.end();
-    }
+    // Roles are global to the server: this suite's server is throwaway and this is the only test that makes them.
+    // Through deploy/postgres/init.sh, as compose runs it: init.sql's passwords are psql variables.
+    await runPostgresInitScript(database);
     const as = (role: string) => {
       const url = new URL(database);
       url.username = role;

@@ -1,7 +1,7 @@
 // docker-compose.yml against the Compose specification's JSON schema, and against the code it deploys: roles,
 // environment variables, search attributes, start order, the files it mounts, and what `npm run cluster` runs from
 // the same files (the same versions, variables and logins).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Ajv } from 'ajv';
 import { parse } from 'yaml';
@@ -135,6 +135,40 @@ describe('docker-compose.yml', () => {
     for (const name of secrets) expect(envExample[name], `.env.example ${name} is left for the user`).toBe('');
     expect(read('.gitignore')).toMatch(/^\.env$/m);
     expect(read('.dockerignore')).toMatch(/^\.env$/m);
+  });
+
+  it('writes no password in any file under deploy/: each comes from the environment', () => {
+    // deploy/certs/ is made on each machine (deploy/make-certs.sh) and git-ignored: no file of the repository.
+    const files = readdirSync(join(root, 'deploy'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
+      .filter((path) => !path.startsWith('deploy/certs/'));
+    expect(files).toContain('deploy/postgres/init.sql');
+    const literal = [
+      /password\s+'[^']*'/i, // SQL: create role x login password 'x'
+      /^\s*password:\s*(?![$]|\{\{)\S/m, // YAML and nats-server: anything but a variable or a template
+      /(PASSWORD|PWD)=(?!["']?\$)\S/, // shell: a value that is not a variable
+      /:\/\/[^\s:/@]+:(?![$]\{)[^\s@]+@/, // a URL's password
+    ];
+    for (const file of files) {
+      const text = read(file).replace(/^\s*(#|--).*$/gm, '');
+      for (const pattern of literal) expect(text, `${file}: ${pattern}`).not.toMatch(pattern);
+    }
+    // Each role's password is a psql variable that deploy/postgres/init.sh sets from a variable compose gives it.
+    const initSql = read('deploy/postgres/init.sql');
+    const initSh = read('deploy/postgres/init.sh');
+    const postgresEnv = environmentOf(compose.services.postgres ?? {});
+    const roles = [...initSql.matchAll(/create role (\w+) login password :'(\w+)'/g)];
+    expect(roles.map((m) => m[1]).sort()).toEqual(
+      ['analytics', 'api', 'inventory', 'notifications', 'orders', 'payments', 'shipping', 'temporal'].sort(),
+    );
+    for (const [, role, variable] of roles) {
+      const set = new RegExp(`-v ${variable}="\\$\\{([A-Z_]+):\\?`).exec(initSh);
+      expect(set, `init.sh sets ${variable}`).not.toBeNull();
+      const name = set?.[1] ?? '';
+      expect(postgresEnv[name], `postgres: ${name}`).toMatch(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/);
+      expect(envExample, `.env.example: ${name} (${role})`).toHaveProperty(name);
+    }
   });
 
   it('binds every published port to BIND_ADDRESS, which defaults to this host', () => {
@@ -322,7 +356,10 @@ describe('docker-compose.yml', () => {
     });
 
     it('mounts every server configuration file the runner reads', () => {
-      expect(mountedAt('postgres', deployFiles.postgresInit)).toBeDefined();
+      expect(mountedAt('postgres', deployFiles.postgresInit)).toBe(
+        environmentOf(compose.services.postgres ?? {}).ORDER_SAGA_INIT_SQL,
+      );
+      expect(mountedAt('postgres', deployFiles.postgresInitScript)).toMatch(/^\/docker-entrypoint-initdb\.d\/.+\.sh$/);
       expect(mountedAt('temporal-schema', deployFiles.temporalSetupSchema)).toBe('/deploy/setup-schema.sh');
       expect(mountedAt('temporal-init', deployFiles.temporalInit)).toBe('/deploy/init.sh');
       for (const node of ['temporal-1', 'temporal-2']) {
