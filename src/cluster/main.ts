@@ -55,6 +55,9 @@ function banner(cluster: RunningCluster): string {
     notes: [
       `  Tokens:          TOKEN=$(DATA_DIR=${layout.dirs.roles} npm run -s token -- --customer cust-42)`,
       `                   curl -H "authorization: Bearer $TOKEN" ${urls.api}/orders`,
+      // localhost, the Web UI's site: the sign-in cookie (SameSite=Strict) then goes with the Web UI's codec calls.
+      `  Payloads:        encrypted; the Web UI decodes them once you sign in (--operator token) at`,
+      `                   http://localhost:${layout.settings.apiPort}/signin`,
     ],
   });
 }
