@@ -135,7 +135,14 @@ export interface SagaWorkerTarget {
 }
 
 /** The harness without a time-skipping environment: stores, relays, recorded events, gates, and `stop`. */
-export type SagaWorkers = Omit<SagaHarness, 'env'>;
+export type SagaWorkers = Omit<SagaHarness, 'env'> & {
+  /**
+   * Stops the orders worker (its in-flight workflow tasks finish, its cache goes with it) and starts another on the
+   * same store with `options`, as a deployment restarts the orders role on new code: every run it picks up again is
+   * replayed from its history.
+   */
+  restartOrders(options: OrdersWorkerOptions): Promise<void>;
+};
 
 /**
  * The same four workers and fresh in-memory stores as `startSagaHarness`, on any server and namespace
@@ -203,15 +210,23 @@ export async function startSagaWorkers(
     }),
   ]);
   const running = workers.map((worker) => worker.run());
+  const [, ...others] = workers;
+  let ordersWorker = workers[0] as Worker;
 
   return {
     stores,
     publisher,
     relays,
     gates,
+    async restartOrders(options) {
+      ordersWorker.shutdown();
+      await running[0];
+      ordersWorker = await createOrdersWorker(target, orders, options, gates);
+      running[0] = ordersWorker.run();
+    },
     async stop() {
       gates.releaseAll();
-      for (const worker of workers) worker.shutdown();
+      for (const worker of [ordersWorker, ...others]) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running);
       await Promise.all(Object.values(relays).map((relay) => relay.stop()));
       await Promise.all(eachStore(stores).map((store) => store.close()));
