@@ -211,7 +211,7 @@ export async function startSagaWorkers(
   ]);
   const running = workers.map((worker) => worker.run());
   const [, ...others] = workers;
-  let ordersWorker = workers[0] as Worker;
+  let ordersWorker = workers[0];
 
   return {
     stores,
