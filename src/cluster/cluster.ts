@@ -4,12 +4,11 @@ import { localPayloadKeysDir } from '../codec/data-converter.js';
 import { LocalPayloadKeys } from '../codec/local-payload-keys.js';
 import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { loadConfig } from '../config/env.js';
 import { setUpEventStreams } from '../events/nats/setup.js';
 import { freePort, freePortInRange } from '../servers/ports.js';
 import type { PostgresServer } from '../servers/postgres-server.js';
-import { workflowsSourcePath } from '../workers/roles/orders.js';
+import { bundleWorkflowSource } from '../workers/roles/orders.js';
 import { haproxySpec } from './haproxy.js';
 import { planCluster } from './layout.js';
 import type { ClusterLayout, ClusterSettings, RoleProcessPlan } from './layout.js';
@@ -81,18 +80,8 @@ async function inTurns<T>(items: readonly T[], limit: number, work: (item: T) =>
 
 /** The workflow code, bundled once for every orders process (as the image's `npm run build` does for compose). */
 async function bundleWorkflow(layout: ClusterLayout): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: workflowsSourcePath, logger: quietBundlerLogger });
-  await writeFile(layout.workflowBundle, code);
+  await writeFile(layout.workflowBundle, await bundleWorkflowSource());
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 
 /** Stop order: the APIs stop taking orders first, then the workers drain, then the subscribers catch up. */
 const stopOrder = [

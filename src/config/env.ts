@@ -527,6 +527,26 @@ export const envSchema = z.object({
         'bundles the workflow source at start.',
       roles: ['orders'],
     }),
+  WORKER_VERSIONING: z
+    .enum(['off', 'auto-upgrade', 'pinned'], { error: 'must be off, auto-upgrade or pinned' })
+    .default('auto-upgrade')
+    .meta({
+      description:
+        'Worker Versioning of the `orders` worker (docs/versioning.md): it registers a deployment version whose ' +
+        'build id is the workflow bundle’s hash. `auto-upgrade` (the main command) makes its version current on ' +
+        'start and moves running orders onto it, with `patched()` keeping them replayable; `pinned` (compose, the ' +
+        'cluster) keeps each order on the version it started on and waits for `npm run workers:promote`; `off` ' +
+        'polls unversioned.',
+      roles: ['orders', 'npm run workers:promote'],
+    }),
+  WORKER_DEPLOYMENT_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ only (a dot separates it from the build id)')
+    .default('order-saga')
+    .meta({
+      description: 'The Worker Deployment the `orders` worker’s versions belong to.',
+      roles: ['orders', 'npm run workers:promote'],
+    }),
   SHUTDOWN_GRACE_PERIOD: duration.default('30s').meta({
     description: 'How long a stopping worker lets its in-flight activities finish before cancelling them.',
     roles: temporalWorkers,

@@ -2,7 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
 import type { CatalogueItem } from '../../src/activities/inventory/catalogue.js';
 import { createInventoryActivities } from '../../src/activities/inventory/activities.js';
 import { openInventoryStore } from '../../src/activities/inventory/store.js';
@@ -70,6 +70,33 @@ export interface SagaHarnessOptions {
   publishTo?: EventPublisher;
   /** The relays' settings, over fast defaults (50 ms polls and first retry, 1 s cap). */
   relay?: Partial<RelaySettings>;
+  /** The orders worker's workflow code and Worker Deployment version, over the current source unversioned. */
+  ordersWorker?: OrdersWorkerOptions;
+}
+
+/** What a test may choose about an orders worker: which workflow code, and which deployment version it polls as. */
+export type OrdersWorkerOptions = Partial<Pick<WorkerOptions, 'workflowBundle' | 'workerDeploymentOptions'>>;
+
+/**
+ * An orders worker over the given store, as the orders role runs one: `startSagaWorkers` starts the first, and a
+ * test starts another beside it (a second deployment version, a restart on other code).
+ */
+export function createOrdersWorker(
+  target: SagaWorkerTarget,
+  store: KyselyOrderStore,
+  options: OrdersWorkerOptions = {},
+  gates?: ActivityGates,
+): Promise<Worker> {
+  const activities = createOrderActivities({ store });
+  return Worker.create({
+    connection: target.nativeConnection,
+    namespace: target.namespace,
+    dataConverter: testDataConverter,
+    taskQueue: TaskQueues.orders,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workerDeploymentOptions ? { workerDeploymentOptions: options.workerDeploymentOptions } : {}),
+    activities: gates ? gates.wrap(activities) : activities,
+  });
 }
 
 /** A relay that reacts within milliseconds, so tests wait for it only briefly. */
@@ -108,7 +135,14 @@ export interface SagaWorkerTarget {
 }
 
 /** The harness without a time-skipping environment: stores, relays, recorded events, gates, and `stop`. */
-export type SagaWorkers = Omit<SagaHarness, 'env'>;
+export type SagaWorkers = Omit<SagaHarness, 'env'> & {
+  /**
+   * Stops the orders worker (its in-flight workflow tasks finish, its cache goes with it) and starts another on the
+   * same store with `options`, as a deployment restarts the orders role on new code: every run it picks up again is
+   * replayed from its history.
+   */
+  restartOrders(options: OrdersWorkerOptions): Promise<void>;
+};
 
 /**
  * The same four workers and fresh in-memory stores as `startSagaHarness`, on any server and namespace
@@ -155,12 +189,7 @@ export async function startSagaWorkers(
   // The suite's fixed keys: what these workers write is encrypted, so the histories tests record are too.
   const base = { connection: target.nativeConnection, namespace: target.namespace, dataConverter: testDataConverter };
   const workers = await Promise.all([
-    Worker.create({
-      ...base,
-      taskQueue: TaskQueues.orders,
-      workflowsPath,
-      activities: gates.wrap(createOrderActivities({ store: orders })),
-    }),
+    createOrdersWorker(target, orders, options.ordersWorker, gates),
     Worker.create({
       ...base,
       taskQueue: TaskQueues.payments,
@@ -181,15 +210,23 @@ export async function startSagaWorkers(
     }),
   ]);
   const running = workers.map((worker) => worker.run());
+  const [, ...others] = workers;
+  let ordersWorker = workers[0];
 
   return {
     stores,
     publisher,
     relays,
     gates,
+    async restartOrders(options) {
+      ordersWorker.shutdown();
+      await running[0];
+      ordersWorker = await createOrdersWorker(target, orders, options, gates);
+      running[0] = ordersWorker.run();
+    },
     async stop() {
       gates.releaseAll();
-      for (const worker of workers) worker.shutdown();
+      for (const worker of [ordersWorker, ...others]) if (worker.getState() === 'RUNNING') worker.shutdown();
       await Promise.all(running);
       await Promise.all(Object.values(relays).map((relay) => relay.stop()));
       await Promise.all(eachStore(stores).map((store) => store.close()));

@@ -16,8 +16,10 @@ export interface ServiceWorkerSpec<Store extends { close(): Promise<void>; reado
   /** Opens the service's store where DATABASE_URL (or, unset, DATA_DIR) says. */
   open: (location: DatabaseLocation) => Promise<Store>;
   activities: (deps: { store: Store; config: Config }) => WorkerOptions['activities'];
-  /** The orders role also runs the workflows. */
-  workflows?: (config: Config) => TemporalWorkerRoleOptions['workflows'];
+  /** The orders role also runs the workflows, as a Worker Deployment version when versioning is on. */
+  workflows?: (
+    config: Config,
+  ) => Promise<Pick<TemporalWorkerRoleOptions, 'workflows' | 'workerDeploymentOptions' | 'onPolling'>>;
 }
 
 /**
@@ -49,7 +51,7 @@ export function serviceWorkerRole<Store extends { close(): Promise<void>; readon
         name: spec.name,
         taskQueue: spec.name,
         activities: spec.activities({ store, config: ctx.config }),
-        ...(spec.workflows ? { workflows: spec.workflows(ctx.config) } : {}),
+        ...(spec.workflows ? await spec.workflows(ctx.config) : {}),
         onStopped: closeAll,
       });
       return { ...role, probes: [...(role.probes ?? []), database] };

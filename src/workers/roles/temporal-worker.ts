@@ -1,5 +1,5 @@
 // Runs one Temporal worker for a role: connects, polls its task queue in the background, and drains on stop.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { openDataConverter } from '../../codec/data-converter.js';
 import type { Config } from '../../config/env.js';
 import { temporalWorkerProbe } from '../readiness.js';
@@ -11,6 +11,10 @@ export interface TemporalWorkerRoleOptions {
   activities?: WorkerOptions['activities'];
   /** The workflow code: a prebuilt bundle or a source path to bundle now. */
   workflows?: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+  /** The Worker Deployment version this worker polls as (src/workers/worker-versioning.ts); unset, unversioned. */
+  workerDeploymentOptions?: WorkerDeploymentOptions;
+  /** Runs once the worker polls (the orders role makes its version current there, under auto-upgrade). */
+  onPolling?: () => Promise<void>;
   /** Closes what the role opened (stores), after the worker has drained. */
   onStopped?: () => Promise<void>;
 }
@@ -37,7 +41,7 @@ export async function startTemporalWorkerRole(
   ctx: RoleContext,
   options: TemporalWorkerRoleOptions,
 ): Promise<RunningRole> {
-  const { name, taskQueue, activities, workflows, onStopped } = options;
+  const { name, taskQueue, activities, workflows, workerDeploymentOptions, onPolling, onStopped } = options;
   // Payloads are decrypted as tasks arrive and encrypted as results leave; workflow code sees plain values.
   const dataConverter = await openDataConverter(ctx.config);
   const connection = await NativeConnection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
@@ -49,6 +53,7 @@ export async function startTemporalWorkerRole(
     ...workerTuning(ctx.config),
     ...(activities ? { activities } : {}),
     ...workflows,
+    ...(workerDeploymentOptions ? { workerDeploymentOptions } : {}),
   });
   let stopping = false;
   const running = worker.run().catch((error: unknown) => {
@@ -56,7 +61,19 @@ export async function startTemporalWorkerRole(
     ctx.logger.fatal({ err: error, role: name }, 'worker failed');
     process.exit(1);
   });
-  ctx.logger.info({ role: name, taskQueue }, 'worker polling');
+  const version = workerDeploymentOptions?.version;
+  ctx.logger.info({ role: name, taskQueue, ...(version ? { version } : {}) }, 'worker polling');
+  if (onPolling) {
+    try {
+      await onPolling();
+    } catch (error) {
+      stopping = true;
+      worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      throw error;
+    }
+  }
   return {
     name,
     probes: [temporalWorkerProbe(name, worker, connection)],
