@@ -38,6 +38,8 @@ export interface OrderState {
   compensations: CompensationRecord[];
   /** Why the order did not complete (business failure type, or CANCELLED / APPROVAL_REJECTED / APPROVAL_EXPIRED). */
   failure?: { code: string; message: string };
+  /** When an order above the approval threshold stops waiting for an operator (ISO-8601); absent otherwise. */
+  approvalDeadline?: string;
   createdAt: string;
   updatedAt: string;
 }

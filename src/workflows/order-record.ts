@@ -76,6 +76,11 @@ export class OrderRecord implements CompensationObserver {
     upsertSearchAttributes([{ key: OrderTotalAttribute, value: order.total.amount }]);
   }
 
+  /** State only (no command): the query shows how long the order may wait, on runs recorded before the patch too. */
+  awaitsApprovalUntil(deadline: string): void {
+    this.state.approvalDeadline = deadline;
+  }
+
   /** The first reason wins: a cancel that arrives while compensating a failure does not rewrite why it failed. */
   failedBecause(code: string, message: string): void {
     this.state.failure ??= { code, message };

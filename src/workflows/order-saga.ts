@@ -55,6 +55,9 @@ export async function orderSaga({ order, settings }: OrderSagaInput): Promise<Or
     // Workflow time: the same on every replay. The deadline is announced, so the wait below ends exactly then.
     const deadline = needsApproval && patched(approvalDeadlinePatch) ? Date.now() + durationMs(timeout) : undefined;
     const approvalDeadline = deadline === undefined ? undefined : new Date(deadline).toISOString();
+    // Workflow time again, so a run recorded before the patch shows the deadline its wait below keeps.
+    if (needsApproval)
+      record.awaitsApprovalUntil(approvalDeadline ?? new Date(Date.now() + durationMs(timeout)).toISOString());
     await publishEvent(record, 'OrderCreated', { approvalDeadline });
     if (requests.cancel) return cancelled(requests);
 

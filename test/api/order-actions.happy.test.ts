@@ -41,6 +41,17 @@ describe('approval', () => {
     expect((await waitForOrder(api, body.orderId, ended)).status).toBe('COMPLETED');
   });
 
+  it('shows how long the order may wait: its start plus the approval window, on the 201 and the order', async () => {
+    const placedAt = Date.now();
+    const body = await placeAwaitingApproval();
+    const deadline = Date.parse(body.approvalDeadline ?? '');
+    // The order workflows' approval window in the suite's settings (test/support/order-workflows.ts).
+    expect(deadline - placedAt).toBeGreaterThan(24 * 3_600_000 - 60_000);
+    expect(deadline - placedAt).toBeLessThanOrEqual(24 * 3_600_000 + 1_000);
+    const order = await waitForOrder(api, body.orderId, (o) => o.status === 'AWAITING_APPROVAL');
+    expect(order.approvalDeadline).toBe(body.approvalDeadline);
+  });
+
   it('cancels a rejected order with the operator’s reason', async () => {
     const body = await placeAwaitingApproval();
     const rejected = await act(api, body.orderId, 'reject', { reason: 'Looks like fraud' });

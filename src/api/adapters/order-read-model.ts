@@ -35,6 +35,7 @@ function toSummary(view: StoredOrder): OrderSummary {
     ...(view.total === null || view.currency === null
       ? {}
       : { total: { amount: view.total, currency: view.currency } }),
+    ...(view.approvalDeadline === null ? {} : { approvalDeadline: view.approvalDeadline }),
     ...(view.failure === null ? {} : { failure: view.failure }),
     createdAt: view.createdAt,
     updatedAt: view.updatedAt,

@@ -13,6 +13,7 @@ export interface OrderView {
   status: OrderState['status'];
   items: OrderState['lines'];
   total?: OrderState['total'];
+  approvalDeadline?: string;
   shippingAddress?: Record<string, string>;
   steps?: OrderState['steps'];
   compensations?: OrderState['compensations'];

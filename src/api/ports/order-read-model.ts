@@ -16,6 +16,8 @@ export interface OrderSummary {
   /** Absent when the read model does not keep the lines; the API then shows none. */
   lines?: PricedLine[];
   total?: Money;
+  /** When an order awaiting approval stops waiting; absent when no event stated one (OrderCreated v1). */
+  approvalDeadline?: string;
   failure?: { code: string; message: string };
   createdAt: string;
   updatedAt: string;

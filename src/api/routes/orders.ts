@@ -199,6 +199,7 @@ export function orderRoutes(deps: AppDeps, workflows: OrderWorkflows) {
           status: state.status,
           ...(state.total === undefined ? {} : { total: state.total }),
           items: state.lines,
+          ...(state.approvalDeadline === undefined ? {} : { approvalDeadline: state.approvalDeadline }),
           ...(state.failure === undefined ? {} : { failure: failureFor(audienceOf(principal), state.failure) }),
           links,
         },

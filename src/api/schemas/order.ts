@@ -121,6 +121,11 @@ const orderFields = {
   status: StatusSchema,
   items: z.array(PricedLineSchema),
   total: MoneySchema.optional(),
+  approvalDeadline: z.iso.datetime().optional().openapi({
+    description:
+      'When an order above the approval threshold stops waiting for an operator and is cancelled (APPROVAL_EXPIRED). ' +
+      'Always on the live order; in lists only when OrderCreated v2 is published.',
+  }),
   failure: FailureSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -61,4 +61,13 @@ export const orderReadModelMigrations: Record<string, Migration> = {
   },
   /** Indexes for the inbox pruning. */
   '0005-inbox-pruning': bookkeepingPruningMigration,
+  /** OrderCreated v2's approval deadline; rows of older events keep null (v1 never stated it). */
+  '0006-approval-deadline': {
+    async up(db) {
+      await db.schema.alterTable('orders').addColumn('approval_deadline', 'text').execute();
+    },
+    async down(db) {
+      await db.schema.alterTable('orders').dropColumn('approval_deadline').execute();
+    },
+  },
 };

@@ -33,6 +33,11 @@ function linesOfEvent(event: ParsedEvent): string | null {
     : null;
 }
 
+/** The deadline only OrderCreated v2 states (the upcaster leaves it absent on v1). */
+function approvalDeadlineOfEvent(event: ParsedEvent): string | null {
+  return event.name === 'OrderCreated' ? (event.envelope.data.approvalDeadline ?? null) : null;
+}
+
 /** The CQRS query side for the API's order list: orders by status and customer, newest first. */
 export const orderProjection = defineReadModel<OrderReadModelTables>({
   name: 'orders',
@@ -63,6 +68,7 @@ export const orderProjection = defineReadModel<OrderReadModelTables>({
         total: total?.amount ?? null,
         currency: total?.currency ?? null,
         lines: linesOfEvent(event),
+        approval_deadline: approvalDeadlineOfEvent(event),
         failure_code: failure?.code ?? null,
         failure_message: failure?.message ?? null,
         failure_position: failure ? position : 0,
@@ -92,6 +98,7 @@ export const orderProjection = defineReadModel<OrderReadModelTables>({
             total: known('total'),
             currency: known('currency'),
             lines: known('lines'),
+            approval_deadline: known('approval_deadline'),
             created_at: eb
               .case()
               .when(eb.ref('excluded.created_at'), '<', eb.ref('orders.created_at'))

@@ -18,6 +18,8 @@ export interface StoredOrder {
   currency: string | null;
   /** The priced lines, when an order event stated them. */
   lines: PricedLine[] | null;
+  /** OrderCreated v2's approval deadline, when the order needed one and a v2 event stated it. */
+  approvalDeadline: string | null;
   /** Why the order failed or was cancelled, from the latest order event that says so. */
   failure: { code: string; message: string } | null;
   createdAt: string;
@@ -107,6 +109,7 @@ function toStored(row: Selectable<OrdersTable>): StoredOrder {
     total: row.total,
     currency: row.currency,
     lines: row.lines === null ? null : (JSON.parse(row.lines) as PricedLine[]),
+    approvalDeadline: row.approval_deadline,
     failure: row.failure_code === null ? null : { code: row.failure_code, message: row.failure_message ?? '' },
     createdAt: row.created_at,
     updatedAt: row.updated_at,

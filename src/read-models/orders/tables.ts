@@ -15,6 +15,8 @@ export interface OrdersTable {
   created_at: string;
   /** The priced lines (JSON) from the order event that carries them (OrderCreated). */
   lines: string | null;
+  /** OrderCreated v2's approval deadline (ISO-8601); null for orders without one and for v1 events. */
+  approval_deadline: string | null;
   /** The reason of the latest order-level event that states one (OrderFailed, OrderCancelled, CompensationFailed). */
   failure_code: string | null;
   failure_message: string | null;

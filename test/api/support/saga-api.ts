@@ -60,6 +60,7 @@ export interface OrderAnswer {
     unitPrice: { amount: number };
     lineTotal: { amount: number };
   }[];
+  approvalDeadline?: string;
   failure?: { code: string; message: string };
   steps?: { name: string; outcome: string }[];
   compensations?: { name: string; outcome: string; applied?: boolean }[];
