@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { createOrderActivities } from '../../activities/orders/activities.js';
 import { openOrderStore } from '../../activities/orders/store.js';
+import { ordersParked } from '../../metrics/series.js';
 import { serviceWorkerRole } from './service-worker.js';
 
 /** The workflow source, bundled at start-up when no prebuilt bundle is configured (development). */
@@ -10,6 +11,7 @@ export const workflowsSourcePath = fileURLToPath(new URL('../../workflows/index.
 export const startOrders = serviceWorkerRole({
   name: 'orders',
   open: (location) => openOrderStore(location),
+  sample: (store) => ordersParked.add(async (sample) => sample({}, await store.parkedOrders())),
   activities: ({ store, config }) =>
     createOrderActivities({ store, orderCreatedVersion: config.EVENTS_ORDER_CREATED_VERSION }),
   workflows: (config) =>
