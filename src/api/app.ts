@@ -8,6 +8,7 @@ import type { AppEnv } from './app-env.js';
 import type { AppDeps } from './deps.js';
 import { errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
+import { requestMetrics } from './middleware/request-metrics.js';
 import { operatorCookie } from './auth/operator-cookie.js';
 import { bearerHeader } from './auth/credentials.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -97,6 +98,7 @@ export function createApp(deps: AppDeps) {
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));
+  app.use(requestMetrics());
   // The Web UI's preflight carries no credentials: answered before authentication, for its origin only.
   app.use('/codec/*', codecCors(deps.config));
   const { authenticator } = deps.auth;

@@ -471,9 +471,11 @@ export const envSchema = z.object({
     .default(0)
     .meta({
       description:
-        'The port of a role process’s ops server (`npm start -- --role ...`): `GET /healthz` (the process is up) and ' +
-        '`GET /readyz` (what its roles depend on answers: Temporal, NATS, its database). 0 picks a free port, so ' +
-        'copies on one host never collide; the port is logged (`ops server listening`). Compose fixes it per container.',
+        'The port of a process’s ops server (`npm start -- --role ...`, and the main command’s one for all roles): ' +
+        '`GET /healthz` (the process is up), `GET /readyz` (what its roles depend on answers: Temporal, NATS, its ' +
+        'database) and `GET /metrics` (Prometheus: our series and the Temporal SDK’s; docs/observability.md). 0 picks ' +
+        'a free port, so copies on one host never collide; the port is logged (`ops server listening`) and written to ' +
+        '`DATA_DIR/prometheus/targets/` for Prometheus’s file discovery. Compose fixes it per container.',
       roles: ['every role'],
     }),
   METRICS_HOST: z

@@ -2,7 +2,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { DatabaseLocation } from '../db/database.js';
-import { bookkeepingDb } from '../events/consumer/bookkeeping.js';
+import { bookkeepingDb, inboxSize } from '../events/consumer/bookkeeping.js';
 import { startSubscription } from '../events/consumer/durable-subscription.js';
 import type { Subscription } from '../events/consumer/durable-subscription.js';
 import { KyselyFailureLog } from '../events/consumer/failure-log.js';
@@ -76,6 +76,7 @@ export function startLiveReadModel<Store extends { close(): Promise<void> }>(
       failures: exclusive ? exclusiveFailureLog(failures, exclusive) : failures,
       logger,
       prune: (olderThan) => (exclusive ?? ((work) => work()))(() => pruneBookkeeping(bookkeepingDb(db), olderThan)),
+      inboxSize: () => inboxSize(bookkeepingDb(db)),
     }),
   );
 }

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path';
 import { localPayloadKeysDir, payloadKeyRing } from '../codec/data-converter.js';
 import { loadConfig, splitHostPort, type Config } from '../config/env.js';
 import { createLogger, type Logger } from '../logger.js';
+import { prepareProcessMetrics } from '../metrics/process-metrics.js';
+import { targetsDir, writeTargetsFile, type TargetsFile } from '../metrics/targets-file.js';
 import { writeLocalNatsConfig } from '../events/nats/server-config.js';
 import { setUpEventStreams } from '../events/nats/setup.js';
 import { startNatsServer } from '../servers/nats-server.js';
@@ -13,6 +15,7 @@ import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
 import { startTemporalUiServer } from '../servers/temporal-ui-server.js';
 import { readyBanner } from './banner.js';
+import { startOpsServer, type OpsServer } from './ops-server.js';
 import type { ProcessContext } from './role-context.js';
 import { createRoleContext } from './role-context.js';
 import { roleNames, type RunningRole } from './role.js';
@@ -24,9 +27,13 @@ import { installTemporalRuntime } from './temporal-runtime.js';
 const running: ServerProcess[] = [];
 const roles: RunningRole[] = [];
 let context: ProcessContext | undefined;
+let ops: OpsServer | undefined;
+let targets: TargetsFile | undefined;
 const stopAll = async () => {
   await stopRoles(roles);
   await context?.close();
+  targets?.remove();
+  await ops?.close();
   for (const server of running.splice(0).reverse()) await server.stop();
 };
 
@@ -118,7 +125,10 @@ const codecEndpoint = (config: Config) => `${browserApiUrl(config)}/codec`;
 async function main() {
   const config = loadConfig();
   const logger = createLogger('dev', config.LOG_LEVEL);
-  installTemporalRuntime(logger);
+  // Every role runs in this one process, so it has one metrics endpoint (and one SDK exporter), as a deployment
+  // process running `--role all` does; each series says whose it is by its labels (service, consumer, route).
+  const metrics = await prepareProcessMetrics();
+  installTemporalRuntime(logger, metrics.sdk);
   exitOnSignals(logger, stopAll);
   // Made before anything starts, so every role (and the banner) uses the one key file (src/codec/).
   const keys = await payloadKeyRing(config);
@@ -126,7 +136,18 @@ async function main() {
   // Only the set-up user may create the streams; every role then connects as its own user, as in a deployment.
   await setUpEventStreams(config, 'order-saga:dev:setup');
   context = createRoleContext(config, logger, 'order-saga:dev');
+  const shared = context;
+  let ready = false;
+  ops = await startOpsServer({
+    host: config.METRICS_HOST,
+    port: config.METRICS_PORT,
+    logger,
+    probes: () => (ready ? [...shared.probes(), ...roles.flatMap((r) => r.probes ?? [])] : 'starting'),
+    metrics: metrics.page,
+  });
+  targets = writeTargetsFile(dataDir, { host: config.METRICS_HOST, port: ops.port, roles: roleNames });
   roles.push(...(await startRoles(context, roleNames)));
+  ready = true;
   const { port: temporalPort } = splitHostPort(config.TEMPORAL_ADDRESS);
   console.log(
     readyBanner({
@@ -135,6 +156,7 @@ async function main() {
       temporal: config.TEMPORAL_ADDRESS,
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
+      more: [['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`]],
       data: `${dataDir}  (server logs in logs/)`,
       notes: [...tokenLines(config), ...codecLines(config, keys.activeId)],
     }),

@@ -1,10 +1,13 @@
 // The process entry point for deployments: `npm start -- --role payments[,inventory...]` runs those roles here, with
-// the process's ops server (GET /healthz, GET /readyz) on METRICS_PORT.
+// the process's ops server (GET /healthz, GET /readyz, GET /metrics) on METRICS_PORT, registered for Prometheus under
+// DATA_DIR/prometheus/targets/.
 import { z } from 'zod';
 import { FlagError, parseFlags, runCommand, type CommandInfo } from '../cli/args.js';
 import { loadConfig } from '../config/env.js';
 import type { Probe } from '../lib/readiness.js';
 import { createLogger } from '../logger.js';
+import { prepareProcessMetrics } from '../metrics/process-metrics.js';
+import { writeTargetsFile } from '../metrics/targets-file.js';
 import { startOpsServer } from './ops-server.js';
 import { createRoleContext } from './role-context.js';
 import { roleNames, type RoleName, type RunningRole } from './role.js';
@@ -54,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
   const ctx = createRoleContext(config, logger, `order-saga:${roles.join('+')}`);
   const running: RunningRole[] = [];
   let state: 'starting' | 'running' | 'stopping' = 'starting';
-  installTemporalRuntime(logger);
+  const metrics = await prepareProcessMetrics();
+  installTemporalRuntime(logger, metrics.sdk);
   // First, so a supervisor sees the process live (and not ready) while its roles start.
   const ops = await startOpsServer({
     host: config.METRICS_HOST,
@@ -62,16 +66,19 @@ async function main(argv: string[]): Promise<void> {
     logger,
     probes: () =>
       state === 'running' ? distinct([...ctx.probes(), ...running.flatMap((r) => r.probes ?? [])]) : state,
+    metrics: metrics.page,
   });
+  const targets = writeTargetsFile(config.DATA_DIR, { host: config.METRICS_HOST, port: ops.port, roles });
   exitOnSignals(logger, async () => {
     state = 'stopping';
     await stopRoles(running);
     await ctx.close();
+    targets.remove();
     await ops.close();
   });
   running.push(...(await startRoles(ctx, roles)));
   if (state === 'starting') state = 'running';
-  logger.info({ roles, opsPort: ops.port }, 'running');
+  logger.info({ roles, opsPort: ops.port, metrics: `${ops.url}/metrics`, targetsFile: targets.path }, 'running');
 }
 
 runCommand(command, main);

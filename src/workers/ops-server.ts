@@ -1,11 +1,12 @@
 // A role process's ops server: GET /healthz and GET /readyz for supervisors and load balancers (compose's healthchecks,
-// `npm run cluster`), on a port of its own so it answers whatever the roles do. Metrics will be served here too.
+// `npm run cluster`), and GET /metrics for Prometheus, on a port of its own so it answers whatever the roles do.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import { runProbes, type Probe } from '../lib/readiness.js';
 import type { Logger } from '../logger.js';
+import type { MetricsPage } from '../metrics/scrape.js';
 
 export interface OpsServerOptions {
   host: string;
@@ -17,6 +18,8 @@ export interface OpsServerOptions {
    * `starting`, or `stopping` (draining). Called on every /readyz.
    */
   probes: () => readonly Probe[] | 'starting' | 'stopping';
+  /** The process's Prometheus page (src/metrics/scrape.ts); without it, /metrics is not served. */
+  metrics?: () => Promise<MetricsPage>;
 }
 
 export interface OpsServer {
@@ -31,8 +34,15 @@ export interface OpsServer {
  * (`/readyz`) does, so a supervisor waits for it before counting the process in, and an operator sees which one is
  * missing. Both answer JSON: `{ status, checks }`, with 503 when not ready.
  */
-export function opsApp(probes: OpsServerOptions['probes']): Hono {
-  return new Hono()
+export function opsApp(probes: OpsServerOptions['probes'], metrics?: OpsServerOptions['metrics']): Hono {
+  const app = new Hono();
+  if (metrics) {
+    app.get('/metrics', async (c) => {
+      const page = await metrics();
+      return c.body(page.body, 200, { 'content-type': page.contentType });
+    });
+  }
+  return app
     .get('/healthz', (c) => c.json({ status: 'ok' }))
     .get('/readyz', async (c) => {
       const current = probes();
@@ -44,8 +54,8 @@ export function opsApp(probes: OpsServerOptions['probes']): Hono {
 
 /** Listens, logs the address (`ops server listening`, with `port`), and resolves once it accepts connections. */
 export async function startOpsServer(options: OpsServerOptions): Promise<OpsServer> {
-  const { host, port, logger, probes } = options;
-  const server = createAdaptorServer({ fetch: opsApp(probes).fetch, hostname: host }) as Server;
+  const { host, port, logger, probes, metrics } = options;
+  const server = createAdaptorServer({ fetch: opsApp(probes, metrics).fetch, hostname: host }) as Server;
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) =>
       reject(

@@ -1,4 +1,4 @@
-// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, Core's are filtered by its level, and we, not the SDK, own the signals.
+// Installs the Temporal SDK runtime for a process: SDK logs go through our logger, Core's are filtered by its level, its metrics go to a Prometheus exporter, and we, not the SDK, own the signals.
 import { Runtime, type LogLevel, type LogMetadata, type Logger as TemporalLogger } from '@temporalio/worker';
 import type { Logger } from '../logger.js';
 
@@ -40,10 +40,18 @@ function coreLevel(level: string): LogLevel {
  * prints its own lines on stderr, filtered by `coreLevel`; they are not forwarded into `logger`, because forwarding
  * holds every SDK line back 100 ms and drops what it holds when a process ends without shutting the runtime down.
  */
-export function installTemporalRuntime(logger: Logger): void {
+export function installTemporalRuntime(logger: Logger, metrics?: { bindAddress: string }): void {
   Runtime.install({
     logger: sdkLogger(logger),
     shutdownSignals: [],
-    telemetryOptions: { logging: { filter: { core: coreLevel(logger.level), other: 'ERROR' } } },
+    telemetryOptions: {
+      logging: { filter: { core: coreLevel(logger.level), other: 'ERROR' } },
+      // Seconds, as every Prometheus duration is; `_total` on counters, as Prometheus names them.
+      ...(metrics && {
+        metrics: {
+          prometheus: { bindAddress: metrics.bindAddress, useSecondsForDurations: true, countersTotalSuffix: true },
+        },
+      }),
+    },
   });
 }

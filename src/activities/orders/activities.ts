@@ -1,6 +1,7 @@
 // The order worker's activity: record an order-level fact on the workflow's behalf, with its event in the outbox.
 import { buildEvent } from '../../events/envelope.js';
-import type { OrderActivities, PublishOrderEventInput } from '../../shared/activity-contracts.js';
+import { orderDuration, ordersEnded, ordersStarted } from '../../metrics/series.js';
+import type { OrderActivities, OrderEventName, PublishOrderEventInput } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
 import { sequenceOf } from '../step-event.js';
@@ -49,7 +50,32 @@ export function createOrderActivities({
           // Only OrderCreated has versions to choose from; every other event goes out at its current version.
           ...(name === 'OrderCreated' && orderCreatedVersion !== undefined ? { version: orderCreatedVersion } : {}),
         });
-        await store.recordOrderEvent(event, step);
+        if (await store.recordOrderEvent(event, step)) await countOrder(store, input, event.envelope.time);
       }),
   };
+}
+
+/** The facts that end an order, or park it for an operator (COMPENSATION_FAILED). */
+const endings: ReadonlySet<OrderEventName> = new Set([
+  'OrderCompleted',
+  'OrderFailed',
+  'OrderCancelled',
+  'CompensationFailed',
+]);
+
+/**
+ * Counted from the facts, once each (only the attempt that recorded one), since the workflow may not measure
+ * anything. The order's duration runs from its OrderCreated as recorded in this store.
+ */
+async function countOrder(store: OrderStore, input: PublishOrderEventInput, time: string): Promise<void> {
+  if (input.name === 'OrderCreated') {
+    ordersStarted.inc();
+    return;
+  }
+  if (!endings.has(input.name)) return;
+  ordersEnded.inc({ status: input.status, failure_type: input.reason?.code ?? 'none' });
+  const created = (await store.factsOfOrder(input.orderId)).find((f) => f.eventName === 'OrderCreated');
+  if (created !== undefined) {
+    orderDuration.observe({ status: input.status }, (Date.parse(time) - Date.parse(created.recordedAt)) / 1000);
+  }
 }

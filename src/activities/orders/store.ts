@@ -27,6 +27,8 @@ export interface OrderStore {
   recordOrderEvent(event: OutgoingEvent<OrderEventName>, step: string): Promise<boolean>;
   /** The order's recorded facts, in the order they were recorded. */
   factsOfOrder(orderId: string): Promise<OrderFact[]>;
+  /** Orders whose latest fact leaves them parked (COMPENSATION_FAILED), waiting for an operator. */
+  parkedOrders(): Promise<number>;
   /** Where the facts' events wait for the relay. */
   readonly outbox: Outbox;
   close(): Promise<void>;
@@ -78,5 +80,26 @@ export class KyselyOrderStore extends ServiceStore<OrderTables> implements Order
       ...(row.sequence === null ? {} : { sequence: Number(row.sequence) }),
       recordedAt: row.recorded_at,
     }));
+  }
+
+  /** A scan of the facts (one row per event): read at a scrape, not on the saga's path. */
+  async parkedOrders(): Promise<number> {
+    const row = await this.db
+      .selectFrom('order_events as e')
+      .select((eb) => eb.fn.count<number | string>('e.order_id').distinct().as('n'))
+      .where('e.status', '=', 'COMPENSATION_FAILED')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('order_events as later')
+              .select('later.event_id')
+              .whereRef('later.order_id', '=', 'e.order_id')
+              .whereRef('later.recorded_at', '>', 'e.recorded_at'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 }

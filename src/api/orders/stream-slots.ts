@@ -1,4 +1,5 @@
 // Caps on open event streams: so many per principal, so many in all, each slot given back when its stream ends.
+import { openEventStreams } from '../../metrics/series.js';
 import { ApiError } from '../errors.js';
 
 /**
@@ -33,11 +34,13 @@ export class StreamSlots {
     }
     this.total += 1;
     this.held.set(key, mine + 1);
+    openEventStreams.inc();
     let released = false;
     return () => {
       if (released) return;
       released = true;
       this.total -= 1;
+      openEventStreams.dec();
       const left = (this.held.get(key) ?? 1) - 1;
       if (left > 0) this.held.set(key, left);
       else this.held.delete(key);

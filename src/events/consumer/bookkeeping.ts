@@ -98,3 +98,12 @@ export function bookkeepingDb<DB extends BookkeepingTables>(
 ): Kysely<BookkeepingTables> {
   return db as unknown as Kysely<BookkeepingTables>;
 }
+
+/** How many events the service's inbox holds (handled, kept for duplicate detection until pruned). */
+export async function inboxSize(db: Kysely<BookkeepingTables>): Promise<number> {
+  const row = await db
+    .selectFrom('processed_events')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -2,6 +2,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../../logger.js';
+import { sampleSubscription } from '../../metrics/subscription-metrics.js';
 import type { EventSettings } from '../nats/settings.js';
 import { ensureSubscriberConsumers } from '../nats/topology.js';
 import { startDeadLetterForwarder } from './dead-letter-forwarder.js';
@@ -22,6 +23,8 @@ export interface SubscriptionOptions {
    * `settings.inboxRetentionMs` it runs at start and periodically, so the inbox stays bounded.
    */
   prune?: (olderThan: Date) => Promise<PrunedRows>;
+  /** Counts the service's inbox rows, for the `order_saga_inbox_events` gauge. */
+  inboxSize?: () => Promise<number>;
 }
 
 export interface Subscription {
@@ -39,19 +42,26 @@ export interface Subscription {
  */
 export async function startSubscription(options: SubscriptionOptions): Promise<Subscription> {
   const { nc, handler, settings } = options;
-  await ensureSubscriberConsumers(await jetstreamManager(nc), handler.consumer, handler.filterSubjects, settings);
+  const jsm = await jetstreamManager(nc);
+  await ensureSubscriberConsumers(jsm, handler.consumer, handler.filterSubjects, settings);
   const subscriber = await startSubscriber(options);
   const forwarder = await startDeadLetterForwarder({ ...options, consumer: handler.consumer });
   const { prune } = options;
   const retentionMs = settings.inboxRetentionMs;
   const pruner =
     prune && retentionMs !== undefined ? startInboxPruner({ prune, retentionMs, logger: options.logger }) : undefined;
+  const unsample = sampleSubscription({
+    jsm,
+    consumer: handler.consumer,
+    ...(options.inboxSize && { inboxSize: options.inboxSize }),
+  });
   options.logger.info({ consumer: handler.consumer, subjects: handler.filterSubjects }, 'subscribed');
   return {
     consumer: handler.consumer,
     stats: subscriber.stats,
     forwarded: forwarder.forwarded,
     async stop() {
+      unsample();
       await Promise.all([subscriber.stop(), forwarder.stop(), pruner?.stop()]);
     },
   };

@@ -1,5 +1,5 @@
 // Starts one instance of the notifications service: its database, the channel, and its subscription.
-import { bookkeepingDb } from '../../events/consumer/bookkeeping.js';
+import { bookkeepingDb, inboxSize } from '../../events/consumer/bookkeeping.js';
 import { startSubscription } from '../../events/consumer/durable-subscription.js';
 import { KyselyFailureLog } from '../../events/consumer/failure-log.js';
 import { pruneBookkeeping } from '../../events/consumer/inbox-pruning.js';
@@ -30,6 +30,7 @@ export async function startNotificationsService(
       failures: new KyselyFailureLog(bookkeepingDb(store.db)),
       logger,
       prune: (olderThan) => exclusive(() => pruneBookkeeping(bookkeepingDb(store.db), olderThan)),
+      inboxSize: () => inboxSize(bookkeepingDb(store.db)),
     }),
   );
 }

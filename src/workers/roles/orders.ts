@@ -6,6 +6,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { createOrderActivities } from '../../activities/orders/activities.js';
 import { openOrderStore } from '../../activities/orders/store.js';
 import type { Config } from '../../config/env.js';
+import { ordersParked } from '../../metrics/series.js';
 import { deploymentVersion, setCurrentVersion, workerDeploymentOptions } from '../worker-versioning.js';
 import { serviceWorkerRole } from './service-worker.js';
 
@@ -38,6 +39,7 @@ export async function workflowBundleCode(config: Config): Promise<string> {
 export const startOrders = serviceWorkerRole({
   name: 'orders',
   open: (location) => openOrderStore(location),
+  sample: (store) => ordersParked.add(async (sample) => sample({}, await store.parkedOrders())),
   activities: ({ store, config }) =>
     createOrderActivities({ store, orderCreatedVersion: config.EVENTS_ORDER_CREATED_VERSION }),
   workflows: async (config) => {

@@ -5,6 +5,7 @@ import { serviceDatabase } from '../../db/database.js';
 import type { DatabaseLocation } from '../../db/database.js';
 import type { Outbox } from '../../events/outbox/outbox.js';
 import { relaySettingsFromConfig, startOutboxRelay } from '../../events/outbox/relay.js';
+import { sampleOutbox } from '../../metrics/outbox-metrics.js';
 import type { TaskQueue } from '../../shared/task-queues.js';
 import { databaseProbe } from '../readiness.js';
 import type { RoleName, RoleStarter } from '../role.js';
@@ -16,6 +17,8 @@ export interface ServiceWorkerSpec<Store extends { close(): Promise<void>; reado
   /** Opens the service's store where DATABASE_URL (or, unset, DATA_DIR) says. */
   open: (location: DatabaseLocation) => Promise<Store>;
   activities: (deps: { store: Store; config: Config }) => WorkerOptions['activities'];
+  /** Adds the store's own gauges to the process's metrics; the returned function removes them. */
+  sample?: (store: Store) => () => void;
   /** The orders role also runs the workflows, as a Worker Deployment version when versioning is on. */
   workflows?: (
     config: Config,
@@ -41,7 +44,9 @@ export function serviceWorkerRole<Store extends { close(): Promise<void>; readon
       settings: relaySettingsFromConfig(ctx.config),
       logger: ctx.logger.child({ role: spec.name }),
     });
+    const unsample = [sampleOutbox(store.outbox), ...(spec.sample ? [spec.sample(store)] : [])];
     const closeAll = async () => {
+      unsample.forEach((remove) => remove());
       await relay.stop();
       await database.close();
       await store.close();

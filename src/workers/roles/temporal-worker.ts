@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkerOptions } from '@temporalio/worker';
 import { openDataConverter } from '../../codec/data-converter.js';
 import type { Config } from '../../config/env.js';
+import { activityMetricsInterceptor } from '../../metrics/activity-metrics.js';
 import { temporalWorkerProbe } from '../readiness.js';
 import type { RoleContext, RoleName, RunningRole } from '../role.js';
 
@@ -54,6 +55,7 @@ export async function startTemporalWorkerRole(
     ...(activities ? { activities } : {}),
     ...workflows,
     ...(workerDeploymentOptions ? { workerDeploymentOptions } : {}),
+    interceptors: { activity: [activityMetricsInterceptor] },
   });
   let stopping = false;
   const running = worker.run().catch((error: unknown) => {
