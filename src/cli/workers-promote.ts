@@ -1,9 +1,8 @@
 // `npm run workers:promote -- [--build-id <id>]`: makes an orders worker version the Worker Deployment's current one, so new orders start on it.
-import { Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { loadConfig } from '../config/env.js';
 import { workflowBundleCode } from '../workers/roles/orders.js';
-import { workflowBuildId, setCurrentVersion } from '../workers/worker-versioning.js';
+import { promoteVersion, workflowBuildId } from '../workers/worker-versioning.js';
 import { parseFlags, positiveInteger, runCommand, type CommandInfo } from './args.js';
 
 const command = {
@@ -33,16 +32,11 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig();
   const buildId = flags['build-id'] ?? workflowBuildId(await workflowBundleCode(config));
   const version = { deploymentName: config.WORKER_DEPLOYMENT_NAME, buildId };
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  try {
-    await setCurrentVersion(connection, version, {
-      namespace: config.TEMPORAL_NAMESPACE,
-      waitMs: flags.wait * 1000,
-      identity: 'order-saga:workers-promote',
-    });
-  } finally {
-    await connection.close();
-  }
+  await promoteVersion(config.TEMPORAL_ADDRESS, version, {
+    namespace: config.TEMPORAL_NAMESPACE,
+    waitMs: flags.wait * 1000,
+    identity: 'order-saga:workers-promote',
+  });
   console.log(`${version.deploymentName}.${buildId} is the current version: new orders start on it`);
 }
 

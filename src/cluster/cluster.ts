@@ -9,12 +9,13 @@ import { setUpEventStreams } from '../events/nats/setup.js';
 import { freePort, freePortInRange } from '../servers/ports.js';
 import type { PostgresServer } from '../servers/postgres-server.js';
 import { bundleWorkflowSource } from '../workers/roles/orders.js';
+import { deploymentVersion, promoteVersion } from '../workers/worker-versioning.js';
 import { haproxySpec } from './haproxy.js';
 import { planCluster } from './layout.js';
 import type { ClusterLayout, ClusterSettings, RoleProcessPlan } from './layout.js';
 import { clusterNatsPasswords, natsClusterReady, natsNodeSpec, natsUrls } from './nats.js';
 import { postgresUrl, startClusterPostgres } from './postgres.js';
-import { roleProcessSpec, sharedRoleEnvironment } from './roles.js';
+import { roleEnv as roleEnvOf, roleProcessSpec, sharedRoleEnvironment } from './roles.js';
 import { supervise } from './supervisor.js';
 import type { Supervised, SupervisorOptions } from './supervisor.js';
 import { initTemporal, setUpTemporalSchema, temporalAddress, temporalNodeSpec, temporalUiSpec } from './temporal.js';
@@ -79,8 +80,31 @@ async function inTurns<T>(items: readonly T[], limit: number, work: (item: T) =>
 }
 
 /** The workflow code, bundled once for every orders process (as the image's `npm run build` does for compose). */
-async function bundleWorkflow(layout: ClusterLayout): Promise<void> {
-  await writeFile(layout.workflowBundle, await bundleWorkflowSource());
+async function bundleWorkflow(layout: ClusterLayout): Promise<string> {
+  const code = await bundleWorkflowSource();
+  await writeFile(layout.workflowBundle, code);
+  return code;
+}
+
+/**
+ * Compose's `orders-promote` job: the orders processes run pinned, so their version takes new orders only once it
+ * is made current (docs/versioning.md). Nothing to do when a test's settings turn versioning off.
+ */
+async function promoteOrdersVersion(
+  layout: ClusterLayout,
+  plan: RoleProcessPlan,
+  extra: Record<string, string>,
+  code: string,
+  log: (line: string) => void,
+): Promise<void> {
+  const config = loadConfig(roleEnvOf(layout, plan, extra));
+  const version = deploymentVersion(config, code);
+  if (!version) return;
+  log(`Temporal: ${version.deploymentName}.${version.buildId} made the current version (npm run workers:promote)`);
+  await promoteVersion(temporalAddress(layout), version, {
+    namespace: config.TEMPORAL_NAMESPACE,
+    identity: 'order-saga:cluster',
+  });
 }
 
 /** Stop order: the APIs stop taking orders first, then the workers drain, then the subscribers catch up. */
@@ -181,11 +205,12 @@ export async function createCluster(settings: ClusterSettings, options: ClusterO
     })();
     const bundled = (async () => {
       log('bundling the workflow code for the orders processes');
-      await bundleWorkflow(layout);
+      return await bundleWorkflow(layout);
     })();
     const results = await Promise.allSettled([natsUp, temporalUp, bundled]);
     const failed = results.find((r) => r.status === 'rejected');
     if (failed) throw failed.reason;
+    const workflowCode = await bundled;
     step();
     log(`load balancer: Temporal on ${temporalAddress(layout)}, API on 127.0.0.1:${settings.apiPort}`);
     await haproxy.start();
@@ -203,6 +228,9 @@ export async function createCluster(settings: ClusterSettings, options: ClusterO
       ready++;
       if (ready % 4 === 0 || ready === services.length) log(`  ${ready} of ${services.length} ready`);
     });
+    step();
+    const orders = roles.find((r) => r.plan.role === 'orders');
+    if (orders) await promoteOrdersVersion(layout, orders.plan, roleEnv, workflowCode, log);
     step();
     log('starting the two API processes');
     await Promise.all(roles.filter((r) => r.plan.role === 'api').map((r) => r.start()));

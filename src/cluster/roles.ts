@@ -34,8 +34,9 @@ export const sharedRoleEnvironment = {
 /** A role's own settings in compose, beyond its login. */
 export const roleEnvironment: Partial<Record<RoleName, Record<string, string>>> = {
   shipping: { SHIPPING_COUNTRIES: 'NL,DE,BE,FR,GB,US' },
-  // Unversioned until the pinned procedure (docs/versioning.md) is tried on the cluster's Temporal server.
-  orders: { WORKER_VERSIONING: 'off' },
+  // Each order stays on the workflow code it started on; a new version takes new orders once promoted
+  // (compose's orders-promote job, the cluster's promote step; docs/versioning.md).
+  orders: { WORKER_VERSIONING: 'pinned' },
 };
 
 /** The environment of one role process; `extra` (a test's, or the operator's) comes last. */

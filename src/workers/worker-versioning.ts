@@ -1,6 +1,6 @@
 // Worker Versioning for the orders worker: the build id from the workflow bundle's content, the worker's deployment options, and the promote call.
 import { createHash } from 'node:crypto';
-import type { Connection } from '@temporalio/client';
+import { Connection } from '@temporalio/client';
 import type { WorkerDeploymentVersion } from '@temporalio/common';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
 import type { Config } from '../config/env.js';
@@ -80,5 +80,22 @@ export async function setCurrentVersion(
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+  }
+}
+
+/**
+ * One promotion over its own connection: the worker's first poll (auto-upgrade), `npm run workers:promote` and the
+ * cluster's promote step hold no client of their own.
+ */
+export async function promoteVersion(
+  address: string,
+  version: WorkerDeploymentVersion,
+  options: PromoteOptions,
+): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await setCurrentVersion(connection, version, options);
+  } finally {
+    await connection.close();
   }
 }

@@ -1,13 +1,14 @@
 // Issue 16's cluster test: `npm run cluster`'s topology on a fresh data folder, orders through the API's load balancer
 // while a NATS node, each Temporal server and role processes are killed or restarted, the invariants checked after
 // each. Short inside `npm test`; `npm run test:cluster` is the full run (300 orders, every role process restarted).
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
+import { temporal as proto } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localApiTokens } from '../../bench/loadgen/tokens.js';
 import type { ApiTokens } from '../../bench/loadgen/tokens.js';
@@ -19,6 +20,7 @@ import { ORDERS_STREAM } from '../../src/events/nats/topology.js';
 import { loadConfig } from '../../src/config/env.js';
 import { freePort } from '../../src/servers/ports.js';
 import { orderWorkflowId } from '../../src/shared/order.js';
+import { workflowBuildId } from '../../src/workers/worker-versioning.js';
 import type { orderSaga } from '../../src/workflows/order-saga.js';
 import { expectedStatus, mixedKinds } from '../scale/support/orders.js';
 import type { PlacedOrder } from '../scale/support/orders.js';
@@ -27,6 +29,7 @@ import { openDataConverter } from '../../src/codec/data-converter.js';
 import { checkInvariants } from './support/invariants.js';
 import { placeThroughBalancer } from './support/place-orders.js';
 
+const { VersioningBehavior } = proto.api.enums.v1;
 const full = process.env.CLUSTER_TEST_FULL === '1';
 /** Orders per fault: 300 in all in the full run (three faults). */
 const perFault = full ? 100 : 12;
@@ -214,6 +217,21 @@ describe('the cluster', () => {
     },
     faultTimeoutMs,
   );
+
+  it('pins every order to the orders processes’ version, which the start made current', async () => {
+    const buildId = workflowBuildId(await readFile(cluster.layout.workflowBundle, 'utf8'));
+    const deployment = await connection.workflowService.describeWorkerDeployment({
+      namespace: 'default',
+      deploymentName: 'order-saga',
+    });
+    expect(deployment.workerDeploymentInfo?.routingConfig?.currentDeploymentVersion?.buildId).toBe(buildId);
+    for (const order of accepted.slice(0, 3)) {
+      const { raw } = await temporal.workflow.getHandle(orderWorkflowId(order.orderId)).describe();
+      const versioning = raw.workflowExecutionInfo?.versioningInfo;
+      expect(versioning?.behavior, order.orderId).toBe(VersioningBehavior.VERSIONING_BEHAVIOR_PINNED);
+      expect(versioning?.deploymentVersion?.buildId, order.orderId).toBe(buildId);
+    }
+  });
 
   it(
     'gave every order the fate its kind decides, and nothing crashed on its own',

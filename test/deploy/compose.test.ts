@@ -209,6 +209,20 @@ describe('docker-compose.yml', () => {
     expect(read('deploy/nats/cluster.conf')).toMatch(/^include \.\/users\.conf$/m);
   });
 
+  it('runs the orders workers pinned, and promotes their version once they poll', () => {
+    const orders = compose.services.orders ?? {};
+    expect(environmentOf(orders).WORKER_VERSIONING).toBe('pinned');
+    const promote = compose.services['orders-promote'] ?? {};
+    expect(promote.command?.slice(0, 4)).toEqual(['node', '--import', 'tsx', 'src/cli/workers-promote.ts']);
+    expect(
+      (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['workers:promote'],
+    ).toContain('src/cli/workers-promote.ts');
+    expect(promote.depends_on).toHaveProperty('orders.condition', 'service_healthy');
+    // The same bundle file, so the promoted build id is the one the orders containers registered.
+    expect(environmentOf(promote).WORKFLOW_BUNDLE).toBe(environmentOf(orders).WORKFLOW_BUNDLE);
+    expect(environmentOf(promote).TEMPORAL_ADDRESS).toBe(environmentOf(orders).TEMPORAL_ADDRESS);
+  });
+
   it('points the Web UI at the API’s codec endpoint, with the browser’s credentials', () => {
     const ui = environmentOf(compose.services['temporal-ui'] ?? {});
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('${API_PUBLIC_URL:-http://localhost:3000}/codec');

@@ -12,6 +12,7 @@ import { createTestNamespace } from '../api/support/dev-namespace.js';
 import { newOrder, startOrder, waitForState, type OrderHandle } from '../support/order-workflows.js';
 import { createOrdersWorker, startSagaWorkers, type SagaWorkers } from '../support/saga-harness.js';
 import { testDataConverter } from '../support/test-payload-keys.js';
+import { waitFor } from '../support/wait-for.js';
 
 const { EventType } = proto.temporal.api.enums.v1;
 const pinned = loadConfig({ WORKER_VERSIONING: 'pinned', WORKER_DEPLOYMENT_NAME: 'order-saga-test' });
@@ -100,6 +101,13 @@ describe('Worker Versioning (pinned)', () => {
 
     // The old order is still on A; approved, it completes there.
     expect(await versionOf(waiting)).toBe(versionA.buildId);
+    // docs/versioning.md's drain query counts it: A cannot be retired yet.
+    const drainQuery = `TemporalWorkerDeploymentVersion="${versionA.deploymentName}:${versionA.buildId}" AND ExecutionStatus="Running"`;
+    await waitFor(async () => (await client.workflow.count(drainQuery)).count === 1, {
+      timeoutMs: 15_000,
+      intervalMs: 250,
+      what: 'the running order on version A in visibility',
+    });
     await waiting.executeUpdate(approveUpdate, { args: [{}] });
     expect((await waiting.result()).status).toBe('COMPLETED');
     expect(await buildIdsInHistory(waiting)).toEqual([versionA.buildId]);

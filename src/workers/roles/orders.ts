@@ -1,13 +1,12 @@
 // The orders role: runs the orderSaga workflows and records the order-level events in its own store, whose relay publishes them.
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createOrderActivities } from '../../activities/orders/activities.js';
 import { openOrderStore } from '../../activities/orders/store.js';
 import type { Config } from '../../config/env.js';
 import { ordersParked } from '../../metrics/series.js';
-import { deploymentVersion, setCurrentVersion, workerDeploymentOptions } from '../worker-versioning.js';
+import { deploymentVersion, promoteVersion, workerDeploymentOptions } from '../worker-versioning.js';
 import { serviceWorkerRole } from './service-worker.js';
 
 /** The workflow source, bundled at start-up when no prebuilt bundle is configured (development). */
@@ -51,19 +50,15 @@ export const startOrders = serviceWorkerRole({
       ...(deployment ? { workerDeploymentOptions: deployment } : {}),
       // Auto-upgrade (the main command) promotes itself: the server routes a deployment's tasks only to its
       // current version, so an edited workflow would otherwise wait for a promote nobody runs. Pinned waits for one.
-      ...(version && config.WORKER_VERSIONING === 'auto-upgrade' ? { onPolling: () => promote(config, version) } : {}),
+      ...(version && config.WORKER_VERSIONING === 'auto-upgrade'
+        ? {
+            onPolling: () =>
+              promoteVersion(config.TEMPORAL_ADDRESS, version, {
+                namespace: config.TEMPORAL_NAMESPACE,
+                identity: 'order-saga:orders',
+              }),
+          }
+        : {}),
     };
   },
 });
-
-async function promote(config: Config, version: NonNullable<ReturnType<typeof deploymentVersion>>): Promise<void> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  try {
-    await setCurrentVersion(connection, version, {
-      namespace: config.TEMPORAL_NAMESPACE,
-      identity: 'order-saga:orders',
-    });
-  } finally {
-    await connection.close();
-  }
-}
