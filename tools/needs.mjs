@@ -56,8 +56,9 @@ export const servers = /** @type {const} @satisfies {Record<string, Server>} */ 
 export const needs = {
   // The Web UI is the standalone UI server: the dev server's own cannot send the sign-in cookie to the codec endpoint.
   dev: ['temporal-cli', 'temporal-ui-server', 'nats-server'],
-  // The main command's servers, and Chromium for the browser tests (test/**/*.browser.test.ts).
-  test: ['temporal-cli', 'temporal-ui-server', 'nats-server', 'test-server', 'postgres', 'chromium'],
+  // The main command's servers, Chromium for the browser tests (test/**/*.browser.test.ts), and promtool for the alert
+  // rules (test/deploy/alert-rules.test.ts).
+  test: ['temporal-cli', 'temporal-ui-server', 'nats-server', 'test-server', 'postgres', 'chromium', 'promtool'],
   // The CLI runs deploy/temporal/init.sh (namespace, search attributes) as compose's admin-tools job does.
   cluster: [
     'temporal-cli',

@@ -223,6 +223,28 @@ describe('docker-compose.yml', () => {
     expect(environmentOf(promote).TEMPORAL_ADDRESS).toBe(environmentOf(orders).TEMPORAL_ADDRESS);
   });
 
+  it('runs Prometheus on the alert rules, scraping every role container and both Temporal servers', () => {
+    const prometheus = compose.services.prometheus ?? {};
+    expect(prometheus.command).toContain('--config.file=/etc/prometheus/compose.yml');
+    expect(prometheus.volumes).toContain('./deploy/prometheus:/etc/prometheus:ro');
+    const config = parse(read('deploy/prometheus/compose.yml')) as {
+      rule_files: string[];
+      scrape_configs: {
+        job_name: string;
+        dns_sd_configs?: { names: string[]; port: number }[];
+        static_configs?: { targets: string[] }[];
+      }[];
+    };
+    expect(config.rule_files).toEqual(['alerts.yml']);
+    const roles = config.scrape_configs.find((c) => c.job_name === 'order-saga')?.dns_sd_configs?.[0];
+    expect(roles?.names.sort()).toEqual(appServices.map(([name]) => name).sort());
+    for (const [name, service] of appServices)
+      expect(environmentOf(service).METRICS_PORT, name).toBe(String(roles?.port));
+    const servers = config.scrape_configs.find((c) => c.job_name === 'temporal')?.static_configs?.[0]?.targets;
+    const endpoint = environmentOf(compose.services['temporal-1'] ?? {}).PROMETHEUS_ENDPOINT ?? '';
+    expect(servers).toEqual(['temporal-1', 'temporal-2'].map((n) => `${n}:${endpoint.split(':')[1]}`));
+  });
+
   it('points the Web UI at the API’s codec endpoint, with the browser’s credentials', () => {
     const ui = environmentOf(compose.services['temporal-ui'] ?? {});
     expect(ui.TEMPORAL_CODEC_ENDPOINT).toBe('${API_PUBLIC_URL:-http://localhost:3000}/codec');

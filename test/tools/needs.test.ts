@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { needs, parseBootstrapArgs, servers } from '../../tools/needs.mjs';
 
 describe('what each command needs', () => {
-  it('gives dev its servers and the Web UI server, and test those with the rest and Chromium', () => {
+  it('gives dev its servers and the Web UI server, and test those with the rest, Chromium and promtool', () => {
     expect(needs.dev).toEqual(['temporal-cli', 'temporal-ui-server', 'nats-server']);
     expect(needs.test).toEqual([
       'temporal-cli',
@@ -12,6 +12,7 @@ describe('what each command needs', () => {
       'test-server',
       'postgres',
       'chromium',
+      'promtool',
     ]);
   });
 
@@ -44,6 +45,7 @@ describe('bootstrap arguments', () => {
       'test-server',
       'postgres',
       'temporal-ui-server',
+      'promtool',
       'chromium',
     ]);
   });
