@@ -20,6 +20,7 @@ import type { orderSaga } from '../src/workflows/order-saga.js';
 import { activitiesFor, baselineQueueOf, type BaselineQueues } from './baseline-activities.js';
 import type { benchBaseline } from './baseline-workflow.js';
 import type { BenchOptions } from './flags.js';
+import { quietBundlerLogger } from '../src/workers/roles/orders.js';
 
 export interface PhaseResult {
   name: string;
@@ -125,15 +126,6 @@ async function startBaselineWorkers(system: RunningSystem, queues: BaselineQueue
     },
   };
 }
-
-const quietBundlerLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
 
 /** Measures one phase: runs the operations, then turns their latencies and the processes' CPU into a PhaseResult. */
 async function measure(

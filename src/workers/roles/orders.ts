@@ -12,8 +12,8 @@ import { serviceWorkerRole } from './service-worker.js';
 /** The workflow source, bundled at start-up when no prebuilt bundle is configured (development). */
 export const workflowsSourcePath = fileURLToPath(new URL('../../workflows/index.ts', import.meta.url));
 
-/** The bundler's progress lines are noise in a role's log; its errors are not. */
-const quietBundlerLogger = {
+/** The bundler's progress lines are noise in a role's log (and a benchmark's output); its errors are not. */
+export const quietBundlerLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,
