@@ -487,6 +487,28 @@ export const envSchema = z.object({
       roles: ['every role'],
     }),
 
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .meta({
+      description:
+        'Where every process sends its trace spans, over OTLP/HTTP (`<endpoint>/v1/traces`), e.g. Jaeger’s ' +
+        '`http://127.0.0.1:4318`. Unset: no tracing at all (no spans made, no trace context in events); the main ' +
+        'command sets it to the Jaeger it starts. docs/observability.md.',
+      roles: ['every role'],
+    }),
+  TRACE_UI_URL: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .meta({
+      description:
+        'The trace viewer’s base URL (Jaeger’s query service); an order’s `links` then include `trace`, ' +
+        '`<url>/trace/<trace id>`. Unset: no trace link. The main command sets it to the Jaeger it starts.',
+      roles: ['api'],
+    }),
+
   /**
    * Worker tuning (docs/scaling.md says what each changes). Unset means the SDK's default. Slots bound the
    * work one process takes on at once; pollers bound how many long-polls it keeps open per task queue.
