@@ -152,6 +152,19 @@ export const envSchema = z.object({
     description: 'The port of the HTTP monitoring endpoint of the nats-server that `npm run dev` starts.',
     roles: ['npm run dev'],
   }),
+  JAEGER_OTLP_PORT: port.default(4318).meta({
+    description:
+      'The OTLP/HTTP port of the Jaeger that `npm run dev` starts (on 127.0.0.1, badger storage under ' +
+      '`DATA_DIR/jaeger/`); every role of the main command sends its spans there unless ' +
+      '`OTEL_EXPORTER_OTLP_ENDPOINT` names another collector.',
+    roles: ['npm run dev'],
+  }),
+  JAEGER_UI_PORT: port.default(16686).meta({
+    description:
+      'The port of that Jaeger’s query service (its trace API, `/api/traces/<trace id>`, and the page where its UI ' +
+      'would be: docs/observability.md), printed in the banner.',
+    roles: ['npm run dev'],
+  }),
   NATS_USER: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a NATS user name: letters, digits, `_` and `-`, at most 64')

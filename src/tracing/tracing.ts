@@ -28,6 +28,19 @@ export const tracingOff: ProcessTracing = {
 
 let installed: ProcessTracing | undefined;
 
+/** The process's tracing, for the workers' interceptors and sinks: what `startTracing` installed, else off. */
+export function processTracing(): ProcessTracing {
+  return installed ?? tracingOff;
+}
+
+/**
+ * Makes `tracing` the process's (a test's in-memory provider, which it registers globally itself); `undefined`
+ * turns it off again.
+ */
+export function useProcessTracing(tracing: ProcessTracing | undefined): void {
+  installed = tracing;
+}
+
 /**
  * Installs the global tracer provider once per process (the main command and `--role a,b` run several roles in one
  * process; a second call returns the first's). Without an endpoint nothing is installed: the API stays the no-op,

@@ -7,6 +7,7 @@ import { createOrderActivities } from '../../activities/orders/activities.js';
 import { openOrderStore } from '../../activities/orders/store.js';
 import type { Config } from '../../config/env.js';
 import { ordersParked } from '../../metrics/series.js';
+import { workflowInterceptorModules } from '../../tracing/temporal.js';
 import { deploymentVersion, setCurrentVersion, workerDeploymentOptions } from '../worker-versioning.js';
 import { serviceWorkerRole } from './service-worker.js';
 
@@ -23,9 +24,14 @@ const quietBundlerLogger = {
   error: (message: string) => console.error(message),
 };
 
-/** Bundles the workflow source, as `npm run build` and the cluster do once for every orders process. */
+/** Bundles the workflow source with the tracing interceptors (src/tracing/temporal.ts), as `npm run build` and the cluster do once for every orders process. */
 export async function bundleWorkflowSource(): Promise<string> {
-  return (await bundleWorkflowCode({ workflowsPath: workflowsSourcePath, logger: quietBundlerLogger })).code;
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: workflowsSourcePath,
+    workflowInterceptorModules,
+    logger: quietBundlerLogger,
+  });
+  return bundle.code;
 }
 
 /**
