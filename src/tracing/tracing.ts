@@ -12,6 +12,8 @@ import type { Logger } from '../logger.js';
 /** What the Temporal workers need besides the global tracer: the processor and resource for the workflow spans' sink. */
 export interface ProcessTracing {
   readonly enabled: boolean;
+  /** What the trace viewer lists this process's spans under (an order's trace link searches it). */
+  readonly serviceName: string;
   readonly resource: Resource;
   readonly spanProcessor: SpanProcessor;
   /** Flushes the spans still buffered and stops exporting; call last, after every role has stopped. */
@@ -21,6 +23,7 @@ export interface ProcessTracing {
 /** Tracing when no endpoint is configured: nothing registered, so every OpenTelemetry API call is the API's no-op. */
 export const tracingOff: ProcessTracing = {
   enabled: false,
+  serviceName: '',
   resource: Resource.empty(),
   spanProcessor: new NoopSpanProcessor(),
   shutdown: () => Promise.resolve(),
@@ -62,6 +65,7 @@ export function startTracing(options: { endpoint: string | undefined; serviceNam
   options.logger.info({ endpoint: options.endpoint, service: options.serviceName }, 'tracing to OTLP endpoint');
   installed = {
     enabled: true,
+    serviceName: options.serviceName,
     resource,
     spanProcessor,
     shutdown: async () => {

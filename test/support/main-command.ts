@@ -15,7 +15,7 @@ import { processIdentity } from '../../src/servers/process-identity.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The servers the main command starts and records in `DATA_DIR/run/`. */
-export const mainCommandServers = ['temporal', 'temporal-ui', 'nats-server'] as const;
+export const mainCommandServers = ['temporal', 'temporal-ui', 'jaeger', 'nats-server'] as const;
 
 export interface MainCommandHome {
   dir: string;
