@@ -50,7 +50,11 @@ export function useProcessTracing(tracing: ProcessTracing | undefined): void {
  * so tracing that is off costs nothing but a function call where a span would be. `serviceName` is what Jaeger
  * lists the process under.
  */
-export function startTracing(options: { endpoint: string | undefined; serviceName: string; logger: Logger }): ProcessTracing {
+export function startTracing(options: {
+  endpoint: string | undefined;
+  serviceName: string;
+  logger: Logger;
+}): ProcessTracing {
   if (installed) return installed;
   if (options.endpoint === undefined) return tracingOff;
   const resource = new Resource({
