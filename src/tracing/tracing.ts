@@ -6,7 +6,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
+import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { Logger } from '../logger.js';
 
 /** What the Temporal workers need besides the global tracer: the processor and resource for the workflow spans' sink. */
@@ -37,14 +37,6 @@ export function processTracing(): ProcessTracing {
 }
 
 /**
- * Makes `tracing` the process's (a test's in-memory provider, which it registers globally itself); `undefined`
- * turns it off again.
- */
-export function useProcessTracing(tracing: ProcessTracing | undefined): void {
-  installed = tracing;
-}
-
-/**
  * Installs the global tracer provider once per process (the main command and `--role a,b` run several roles in one
  * process; a second call returns the first's). Without an endpoint nothing is installed: the API stays the no-op,
  * so tracing that is off costs nothing but a function call where a span would be. `serviceName` is what Jaeger
@@ -57,10 +49,7 @@ export function startTracing(options: {
 }): ProcessTracing {
   if (installed) return installed;
   if (options.endpoint === undefined) return tracingOff;
-  const resource = new Resource({
-    [ATTR_SERVICE_NAME]: options.serviceName,
-    [ATTR_SERVICE_VERSION]: process.env.npm_package_version ?? 'dev',
-  });
+  const resource = new Resource({ [ATTR_SERVICE_NAME]: options.serviceName });
   const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${options.endpoint}/v1/traces` }));
   const provider = new BasicTracerProvider({ resource, spanProcessors: [spanProcessor] });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
