@@ -9,6 +9,8 @@ const heavy = [
   'test/api/contract/**/*.test.ts',
   // A real browser against the main command's servers.
   'test/**/*.browser.test.ts',
+  // The whole main command (its own Temporal, NATS and Jaeger) for one assertion each.
+  'test/**/*.heavy.test.ts',
 ];
 
 export default defineConfig({

@@ -4,6 +4,7 @@ import type { OutgoingEvent } from '../events/envelope.js';
 import type { EventData, EventName } from '../events/catalogue.js';
 import type { EventSequence } from '../shared/activity-contracts.js';
 import type { StepContext } from './step-context.js';
+import { activeTraceparent } from '../tracing/trace-context.js';
 
 export interface StepEventInput<N extends EventName> {
   name: N;
@@ -27,6 +28,7 @@ export function stepEvent<N extends EventName>(
     workflowId: step.workflowId,
     step: step.activityType,
     ...sequenceOf(order),
+    ...traceOf(),
   });
 }
 
@@ -36,4 +38,13 @@ export function sequenceOf({ sequence, sequenceTime }: EventSequence): EventSequ
     ...(sequence === undefined ? {} : { sequence }),
     ...(sequenceTime === undefined ? {} : { sequenceTime }),
   };
+}
+
+/**
+ * The running activity's trace context (the SDK's interceptor makes the attempt a span), stored with its events so
+ * the publish and every subscriber join the order's trace; nothing when tracing is off.
+ */
+export function traceOf(): { traceparent?: string } {
+  const traceparent = activeTraceparent();
+  return traceparent === undefined ? {} : { traceparent };
 }

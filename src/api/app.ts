@@ -9,6 +9,8 @@ import type { AppDeps } from './deps.js';
 import { errorHandler, notFoundHandler, validationHook } from './errors.js';
 import { accessLog } from './middleware/access-log.js';
 import { requestMetrics } from './middleware/request-metrics.js';
+import { requestTracing } from './middleware/request-tracing.js';
+import { processTracing } from '../tracing/tracing.js';
 import { operatorCookie } from './auth/operator-cookie.js';
 import { bearerHeader } from './auth/credentials.js';
 import { authenticate } from './middleware/authenticate.js';
@@ -95,6 +97,7 @@ export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(drainUnreadBody(unreadBodyDrain(deps.config.API_BODY_LIMIT)));
   app.use(requestId({ limitLength: 128 }));
+  if (processTracing().enabled) app.use(...requestTracing());
   app.use(onlyErrorsThrown);
   app.use(secureHeaders());
   app.use(accessLog(deps.logger));

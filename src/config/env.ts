@@ -152,6 +152,19 @@ export const envSchema = z.object({
     description: 'The port of the HTTP monitoring endpoint of the nats-server that `npm run dev` starts.',
     roles: ['npm run dev'],
   }),
+  JAEGER_OTLP_PORT: port.default(4318).meta({
+    description:
+      'The OTLP/HTTP port of the Jaeger that `npm run dev` starts (on 127.0.0.1, badger storage under ' +
+      '`DATA_DIR/jaeger/`); every role of the main command sends its spans there unless ' +
+      '`OTEL_EXPORTER_OTLP_ENDPOINT` names another collector.',
+    roles: ['npm run dev'],
+  }),
+  JAEGER_UI_PORT: port.default(16686).meta({
+    description:
+      'The port of that Jaeger’s query service (its trace API, `/api/traces/<trace id>`, and the page where its UI ' +
+      'would be: docs/observability.md), printed in the banner.',
+    roles: ['npm run dev'],
+  }),
   NATS_USER: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a NATS user name: letters, digits, `_` and `-`, at most 64')
@@ -485,6 +498,28 @@ export const envSchema = z.object({
     .meta({
       description: 'The address the ops server listens on (`0.0.0.0` in a container, for a scraper outside it).',
       roles: ['every role'],
+    }),
+
+  OTEL_EXPORTER_OTLP_ENDPOINT: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .meta({
+      description:
+        'Where every process sends its trace spans, over OTLP/HTTP (`<endpoint>/v1/traces`), e.g. Jaeger’s ' +
+        '`http://127.0.0.1:4318`. Unset: no tracing at all (no spans made, no trace context in events); the main ' +
+        'command sets it to the Jaeger it starts. docs/observability.md.',
+      roles: ['every role'],
+    }),
+  TRACE_UI_URL: z
+    .url()
+    .transform((u) => u.replace(/\/+$/, ''))
+    .optional()
+    .meta({
+      description:
+        'The trace viewer’s base URL (Jaeger’s query service); an order’s `links` then include `trace`, ' +
+        '`<url>/trace/<trace id>`. Unset: no trace link. The main command sets it to the Jaeger it starts.',
+      roles: ['api'],
     }),
 
   /**

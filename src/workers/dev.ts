@@ -9,7 +9,9 @@ import { prepareProcessMetrics } from '../metrics/process-metrics.js';
 import { targetsDir, writeTargetsFile, type TargetsFile } from '../metrics/targets-file.js';
 import { writeLocalNatsConfig } from '../events/nats/server-config.js';
 import { setUpEventStreams } from '../events/nats/setup.js';
+import { startJaegerServer, type JaegerServer } from '../servers/jaeger-server.js';
 import { startNatsServer } from '../servers/nats-server.js';
+import { startTracing, type ProcessTracing } from '../tracing/tracing.js';
 import { stopLeftBehind } from '../servers/pid-file.js';
 import type { ServerProcess } from '../servers/server-process.js';
 import { startTemporalDevServer } from '../servers/temporal-dev-server.js';
@@ -29,11 +31,13 @@ const roles: RunningRole[] = [];
 let context: ProcessContext | undefined;
 let ops: OpsServer | undefined;
 let targets: TargetsFile | undefined;
+let tracing: ProcessTracing | undefined;
 const stopAll = async () => {
   await stopRoles(roles);
   await context?.close();
   targets?.remove();
   await ops?.close();
+  await tracing?.shutdown();
   for (const server of running.splice(0).reverse()) await server.stop();
 };
 
@@ -42,6 +46,7 @@ const pidFiles = (dataDir: string) => ({
   temporal: join(dataDir, 'run', 'temporal.json'),
   ui: join(dataDir, 'run', 'temporal-ui.json'),
   nats: join(dataDir, 'run', 'nats-server.json'),
+  jaeger: join(dataDir, 'run', 'jaeger.json'),
 });
 
 /**
@@ -69,7 +74,7 @@ async function startServers(config: Config, logger: Logger) {
   await stopServersLeftBehind(dataDir, logger);
   const nats = new URL(config.NATS_URL);
   const files = pidFiles(dataDir);
-  logger.info({ dataDir }, 'starting Temporal dev server, its Web UI and nats-server');
+  logger.info({ dataDir }, 'starting Temporal dev server, its Web UI, Jaeger and nats-server');
   const results = await Promise.allSettled([
     // Headless: the dev server's own Web UI cannot be told to send the browser's credentials to the codec
     // endpoint (CLI 1.5.1 sets only its URL), so the standalone UI server of the same UI serves it below.
@@ -92,6 +97,16 @@ async function startServers(config: Config, logger: Logger) {
       pidFile: files.ui,
       dieWithParent: true,
     }),
+    // Every role's spans, kept across restarts like the rest of the data folder (docs/observability.md).
+    startJaegerServer({
+      otlpPort: config.JAEGER_OTLP_PORT,
+      queryPort: config.JAEGER_UI_PORT,
+      storageDir: join(dataDir, 'jaeger'),
+      configFile: join(dataDir, 'run', 'jaeger-config.json'),
+      logFile: join(dataDir, 'logs', 'jaeger.log'),
+      pidFile: files.jaeger,
+      dieWithParent: true,
+    }),
     startNatsServer({
       port: Number(nats.port || 4222),
       monitorPort: config.NATS_MONITOR_PORT,
@@ -106,8 +121,8 @@ async function startServers(config: Config, logger: Logger) {
   for (const result of results) if (result.status === 'fulfilled') running.push(result.value);
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
-  const [temporal, ui, natsServer] = results.map((r) => (r as PromiseFulfilledResult<ServerProcess>).value);
-  return { temporal, ui, natsServer, dataDir };
+  const [temporal, ui, jaeger, natsServer] = results.map((r) => (r as PromiseFulfilledResult<ServerProcess>).value);
+  return { temporal, ui, jaeger: jaeger as JaegerServer, natsServer, dataDir };
 }
 
 /**
@@ -122,17 +137,28 @@ function browserApiUrl(config: Config): string {
 
 const codecEndpoint = (config: Config) => `${browserApiUrl(config)}/codec`;
 
+/** The Jaeger this command starts, as the browser reaches it (the banner, each order's trace link). */
+const jaegerUrl = (config: Config) => `http://localhost:${config.JAEGER_UI_PORT}`;
+
 async function main() {
-  const config = loadConfig();
-  const logger = createLogger('dev', config.LOG_LEVEL);
+  const loaded = loadConfig();
+  const logger = createLogger('dev', loaded.LOG_LEVEL);
   // Every role runs in this one process, so it has one metrics endpoint (and one SDK exporter), as a deployment
   // process running `--role all` does; each series says whose it is by its labels (service, consumer, route).
   const metrics = await prepareProcessMetrics();
   installTemporalRuntime(logger, metrics.sdk);
   exitOnSignals(logger, stopAll);
   // Made before anything starts, so every role (and the banner) uses the one key file (src/codec/).
-  const keys = await payloadKeyRing(config);
-  const { dataDir } = await startServers(config, logger);
+  const keys = await payloadKeyRing(loaded);
+  const servers = await startServers(loaded, logger);
+  const { dataDir, jaeger } = servers;
+  // The roles trace to the Jaeger just started, unless the environment names another collector (and viewer).
+  const config: Config = {
+    ...loaded,
+    OTEL_EXPORTER_OTLP_ENDPOINT: loaded.OTEL_EXPORTER_OTLP_ENDPOINT ?? jaeger.otlpEndpoint,
+    TRACE_UI_URL: loaded.TRACE_UI_URL ?? jaegerUrl(loaded),
+  };
+  tracing = startTracing({ endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: 'order-saga', logger });
   // Only the set-up user may create the streams; every role then connects as its own user, as in a deployment.
   await setUpEventStreams(config, 'order-saga:dev:setup');
   context = createRoleContext(config, logger, 'order-saga:dev');
@@ -156,7 +182,10 @@ async function main() {
       temporal: config.TEMPORAL_ADDRESS,
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
-      more: [['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`]],
+      more: [
+        ['Traces', `${config.TRACE_UI_URL}  (query API: /api/traces/<trace id>; each order's links.trace)`],
+        ['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`],
+      ],
       data: `${dataDir}  (server logs in logs/)`,
       notes: [...tokenLines(config), ...codecLines(config, keys.activeId)],
     }),

@@ -6,6 +6,7 @@ import { FlagError, parseFlags, runCommand, type CommandInfo } from '../cli/args
 import { loadConfig } from '../config/env.js';
 import type { Probe } from '../lib/readiness.js';
 import { createLogger } from '../logger.js';
+import { startTracing } from '../tracing/tracing.js';
 import { prepareProcessMetrics } from '../metrics/process-metrics.js';
 import { writeTargetsFile } from '../metrics/targets-file.js';
 import { startOpsServer } from './ops-server.js';
@@ -54,6 +55,11 @@ async function main(argv: string[]): Promise<void> {
   const roles = parseRoles(argv);
   const config = loadConfig();
   const logger = createLogger(roles.join('+'), config.LOG_LEVEL);
+  const tracing = startTracing({
+    endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT,
+    serviceName: `order-saga-${roles.join('+')}`,
+    logger,
+  });
   const ctx = createRoleContext(config, logger, `order-saga:${roles.join('+')}`);
   const running: RunningRole[] = [];
   let state: 'starting' | 'running' | 'stopping' = 'starting';
@@ -75,6 +81,7 @@ async function main(argv: string[]): Promise<void> {
     await ctx.close();
     targets.remove();
     await ops.close();
+    await tracing.shutdown();
   });
   running.push(...(await startRoles(ctx, roles)));
   if (state === 'starting') state = 'running';

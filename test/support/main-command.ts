@@ -15,7 +15,7 @@ import { processIdentity } from '../../src/servers/process-identity.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** The servers the main command starts and records in `DATA_DIR/run/`. */
-export const mainCommandServers = ['temporal', 'temporal-ui', 'nats-server'] as const;
+export const mainCommandServers = ['temporal', 'temporal-ui', 'jaeger', 'nats-server'] as const;
 
 export interface MainCommandHome {
   dir: string;
@@ -29,7 +29,9 @@ export interface MainCommandHome {
 /** A data folder and free ports for main commands a test starts with `startMainCommand`, which `cleanUp` ends. */
 export async function mainCommandHome(name: string, extraEnv: Record<string, string> = {}): Promise<MainCommandHome> {
   const dir = await mkdtemp(join(tmpdir(), `order-saga-${name}-`));
-  const [temporal, ui, nats, monitor, apiPort] = await Promise.all([1, 2, 3, 4, 5].map(() => freePort()));
+  const [temporal, ui, nats, monitor, apiPort, otlp, jaeger] = await Promise.all(
+    [1, 2, 3, 4, 5, 6, 7].map(() => freePort()),
+  );
   const env = {
     DATA_DIR: join(dir, 'data'),
     TEMPORAL_ADDRESS: `127.0.0.1:${temporal}`,
@@ -39,6 +41,8 @@ export async function mainCommandHome(name: string, extraEnv: Record<string, str
     NATS_URL: `nats://127.0.0.1:${nats}`,
     NATS_MONITOR_PORT: String(monitor),
     API_PORT: String(apiPort),
+    JAEGER_OTLP_PORT: String(otlp),
+    JAEGER_UI_PORT: String(jaeger),
     LOG_LEVEL: 'warn',
     ...extraEnv,
   };

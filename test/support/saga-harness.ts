@@ -26,6 +26,8 @@ import { ActivityGates } from './activity-gates.js';
 import { testLogger } from './logger.js';
 import { registerOrderSearchAttributes } from './search-attributes.js';
 import { testDataConverter } from './test-payload-keys.js';
+import { workflowInterceptorModules, workflowTracingSinks } from '../../src/tracing/temporal.js';
+import { processTracing } from '../../src/tracing/tracing.js';
 
 /** What the orders worker bundles; the SDK's bundler compiles the TypeScript itself. */
 export const workflowsPath = fileURLToPath(new URL('../../src/workflows/index.ts', import.meta.url));
@@ -93,7 +95,11 @@ export function createOrdersWorker(
     namespace: target.namespace,
     dataConverter: testDataConverter,
     taskQueue: TaskQueues.orders,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    // As the orders role bundles it: with the tracing interceptors (a prebuilt bundle brings its own or none).
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
+    sinks: workflowTracingSinks(processTracing()),
     ...(options.workerDeploymentOptions ? { workerDeploymentOptions: options.workerDeploymentOptions } : {}),
     activities: gates ? gates.wrap(activities) : activities,
   });

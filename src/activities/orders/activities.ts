@@ -4,7 +4,7 @@ import { orderDuration, ordersEnded, ordersStarted } from '../../metrics/series.
 import type { OrderActivities, OrderEventName, PublishOrderEventInput } from '../../shared/activity-contracts.js';
 import { systemClock } from '../clock.js';
 import type { ServiceActivityDeps } from '../activity-deps.js';
-import { sequenceOf } from '../step-event.js';
+import { sequenceOf, traceOf } from '../step-event.js';
 import { inStep } from '../step-context.js';
 import type { OrderStore } from './store.js';
 
@@ -47,6 +47,7 @@ export function createOrderActivities({
           },
           time: clock().toISOString(),
           ...sequenceOf(input),
+          ...traceOf(),
           // Only OrderCreated has versions to choose from; every other event goes out at its current version.
           ...(name === 'OrderCreated' && orderCreatedVersion !== undefined ? { version: orderCreatedVersion } : {}),
         });

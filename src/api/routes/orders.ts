@@ -1,4 +1,5 @@
 // The order resource: place an order (update-with-start), read one order, list orders.
+import { trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { FailureTypes } from '../../shared/failure-types.js';
@@ -10,7 +11,7 @@ import { actorOf, isOperator, Scopes } from '../auth/principal.js';
 import { ApiError, validationHook } from '../errors.js';
 import { notYours, principalOf } from '../middleware/authenticate.js';
 import { bodyFingerprint, orderIdForKey } from '../orders/idempotency.js';
-import { orderLinks } from '../orders/links.js';
+import { orderIdAttribute, orderLinks } from '../orders/links.js';
 import { audienceOf, failureFor, summaryView, viewOfState, viewOfSummary } from '../orders/order-views.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { invalidCursorCode } from '../ports/order-read-model.js';
@@ -186,6 +187,8 @@ export function orderRoutes(deps: AppDeps, workflows: OrderWorkflows) {
           { orderId },
         );
       }
+      // The request that started the order roots its trace: tagged, so the order's trace link finds it.
+      if (!placement.replayed) trace.getActiveSpan()?.setAttribute(orderIdAttribute, orderId);
       const links = orderLinks(config, orderId);
       c.header('Location', links.self);
       if (placement.replayed) c.header('Idempotent-Replayed', 'true');

@@ -78,6 +78,10 @@ export const OrderLinksSchema = z
     self: z.string(),
     events: z.string().openapi({ description: 'Server-Sent Events of the order’s domain events' }),
     temporalUi: z.string().openapi({ description: 'The order’s workflow in the Temporal Web UI' }),
+    trace: z
+      .string()
+      .optional()
+      .openapi({ description: 'The order’s trace in the trace viewer (Jaeger), when tracing is on' }),
   })
   .openapi('OrderLinks');
 

@@ -13,6 +13,7 @@ import type { EventSettings } from '../nats/settings.js';
 import { ORDERS_STREAM } from '../nats/topology.js';
 import { EventRejectedError } from './errors.js';
 import type { FailureLog } from './failure-log.js';
+import { handleTraced } from './traced-handle.js';
 
 /** Where a delivered event sits in the stream and how often it has been delivered. */
 export interface EventMeta {
@@ -187,7 +188,7 @@ async function handleMessage(m: JsMsg, context: LoopContext): Promise<void> {
     return;
   }
   try {
-    await handler.handle(event, meta);
+    await handleTraced(handler, event, meta, m.headers?.get('traceparent') || event.envelope.traceparent);
     m.ack();
     stats.handled++;
     if (meta.deliveryCount > 1) await failures.clear(handler.consumer, meta.streamSeq).catch(() => undefined);

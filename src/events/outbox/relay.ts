@@ -9,6 +9,7 @@ import type { EventPublisher } from '../publisher.js';
 import type { Outbox } from './outbox.js';
 import { claimPending, holdLease, markFailed, markSent, pruneSent, releaseLease } from './queue.js';
 import type { Backlog } from './queue.js';
+import { publishTraced } from './traced-publish.js';
 
 export interface RelaySettings {
   /** How long an idle relay waits for a commit's nudge before it looks at the table anyway. */
@@ -121,7 +122,7 @@ export class OutboxRelay {
       await markFailed(outbox.db, ids(claimed), this.holder, errorText(error));
       throw error;
     }
-    const outcomes = await Promise.allSettled(claimed.map((row) => publisher.publish(row.message)));
+    const outcomes = await Promise.allSettled(claimed.map((row) => publishTraced(publisher, row.message)));
     const sent = claimed.filter((_, i) => outcomes[i]?.status === 'fulfilled');
     const failed = outcomes.flatMap((o, i) =>
       o.status === 'rejected' ? [{ row: claimed[i]!, error: o.reason as unknown }] : [],

@@ -1,4 +1,6 @@
 // The api role: builds the API's dependencies, serves it with @hono/node-server, and closes gracefully on stop.
+import { clientTracingInterceptors } from '../../tracing/temporal.js';
+import { processTracing } from '../../tracing/tracing.js';
 import type { Server } from 'node:http';
 import { createAdaptorServer } from '@hono/node-server';
 import { Client, Connection } from '@temporalio/client';
@@ -46,6 +48,7 @@ export function apiRole(readPorts: ApiReadPortsFactory): RoleStarter {
       connection,
       namespace: config.TEMPORAL_NAMESPACE,
       dataConverter: dataConverterFor(codec),
+      interceptors: { workflow: clientTracingInterceptors(processTracing()) },
     });
     const inventory = serviceDatabase(config, 'inventory');
     // The catalogue is one query per page view: a small pool is plenty next to the inventory workers' own.

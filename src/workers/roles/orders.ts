@@ -6,6 +6,7 @@ import { createOrderActivities } from '../../activities/orders/activities.js';
 import { openOrderStore } from '../../activities/orders/store.js';
 import type { Config } from '../../config/env.js';
 import { ordersParked } from '../../metrics/series.js';
+import { workflowInterceptorModules } from '../../tracing/temporal.js';
 import { deploymentVersion, promoteVersion, workerDeploymentOptions } from '../worker-versioning.js';
 import { serviceWorkerRole } from './service-worker.js';
 
@@ -22,9 +23,14 @@ export const quietBundlerLogger = {
   error: (message: string) => console.error(message),
 };
 
-/** Bundles the workflow source, as `npm run build` and the cluster do once for every orders process. */
+/** Bundles the workflow source with the tracing interceptors (src/tracing/temporal.ts), as `npm run build` and the cluster do once for every orders process. */
 export async function bundleWorkflowSource(): Promise<string> {
-  return (await bundleWorkflowCode({ workflowsPath: workflowsSourcePath, logger: quietBundlerLogger })).code;
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: workflowsSourcePath,
+    workflowInterceptorModules,
+    logger: quietBundlerLogger,
+  });
+  return bundle.code;
 }
 
 /**

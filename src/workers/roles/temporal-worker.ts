@@ -3,6 +3,8 @@ import { NativeConnection, Worker, type WorkerDeploymentOptions, type WorkerOpti
 import { openDataConverter } from '../../codec/data-converter.js';
 import type { Config } from '../../config/env.js';
 import { activityMetricsInterceptor } from '../../metrics/activity-metrics.js';
+import { activityTracingInterceptors, workflowTracingSinks } from '../../tracing/temporal.js';
+import { processTracing } from '../../tracing/tracing.js';
 import { temporalWorkerProbe } from '../readiness.js';
 import type { RoleContext, RoleName, RunningRole } from '../role.js';
 
@@ -45,6 +47,7 @@ export async function startTemporalWorkerRole(
   const { name, taskQueue, activities, workflows, workerDeploymentOptions, onPolling, onStopped } = options;
   // Payloads are decrypted as tasks arrive and encrypted as results leave; workflow code sees plain values.
   const dataConverter = await openDataConverter(ctx.config);
+  const tracing = processTracing();
   const connection = await NativeConnection.connect({ address: ctx.config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
     connection,
@@ -55,7 +58,8 @@ export async function startTemporalWorkerRole(
     ...(activities ? { activities } : {}),
     ...workflows,
     ...(workerDeploymentOptions ? { workerDeploymentOptions } : {}),
-    interceptors: { activity: [activityMetricsInterceptor] },
+    interceptors: { activity: [activityMetricsInterceptor, ...activityTracingInterceptors(tracing)] },
+    ...(workflows ? { sinks: workflowTracingSinks(tracing) } : {}),
   });
   let stopping = false;
   const running = worker.run().catch((error: unknown) => {
