@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findHistoryRewrites, historiesPath } from '../support/history-guard.js';
-import { compareReleases, currentRelease, historyReleases } from '../support/histories.js';
+import { compareReleases, currentRelease, historyReleases, retiredReleases } from '../support/histories.js';
+import { previousRelease } from '../support/previous-release.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,6 +24,16 @@ describe('committed workflow histories', () => {
     const releases = await historyReleases();
     expect(releases.length).toBeGreaterThan(0);
     for (const release of releases) expect(compareReleases(release, currentRelease)).toBeLessThanOrEqual(0);
+  });
+
+  it('replay the current release and the one before it: neither can be retired, whose orders may be in flight', async () => {
+    // Without this, one commit could break the workflow, retire every older release and record new histories.
+    const previous = previousRelease().version;
+    const retired = await retiredReleases();
+    for (const release of [currentRelease, previous]) {
+      expect(retired.has(release), `${release} is listed in retired.txt`).toBe(false);
+      expect(await historyReleases(), `${release} has recorded histories`).toContain(release);
+    }
   });
 });
 
