@@ -156,7 +156,10 @@ async function main() {
       temporal: config.TEMPORAL_ADDRESS,
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
-      more: [['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`]],
+      more: [
+        ['Console', `${browserApiUrl(config)}/console  (operators; sign in once at /signin)`],
+        ['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`],
+      ],
       data: `${dataDir}  (server logs in logs/)`,
       notes: [...tokenLines(config), ...codecLines(config, keys.activeId)],
     }),

@@ -25,13 +25,20 @@ export function errorPage(error: PageError): Html {
   const title = titles[error.status] ?? 'Something went wrong';
   const signIn =
     error.status === 401 || error.status === 403
-      ? html`<p>The console is for operators. <a href="/signin">Sign in with an operator token</a>
-(<code>npm run -s token -- --operator alice</code> prints one locally), then come back to <a href="/console">the console</a>.</p>`
+      ? html`<p>
+          The console is for operators. <a href="/signin">Sign in with an operator token</a> (<code
+            >npm run -s token -- --operator alice</code
+          >
+          prints one locally), then come back to <a href="/console">the console</a>.
+        </p>`
       : html`<p><a href="/console/orders">Back to the orders</a></p>`;
   return layout({
     title,
-    body: html`<p class="notice error" role="alert">${error.message}</p>${signIn}${
-      error.requestId === undefined ? '' : html`<p>Request ID <code>${error.requestId}</code> (quote it when reporting this).</p>`
-    }`,
+    body: html`<p class="notice error" role="alert">${error.message}</p>
+      ${signIn}${
+        error.requestId === undefined
+          ? ''
+          : html`<p>Request ID <code>${error.requestId}</code> (quote it when reporting this).</p>`
+      }`,
   });
 }

@@ -44,11 +44,26 @@ export function layout(options: { title: string; body: Html; operator?: string |
       ? html`<a href="/signin">Sign in</a>`
       : html`Signed in as <strong>${options.operator}</strong> · <a href="/signin">Sign-in page</a>`;
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${options.title} · order-saga console</title><style>${style}</style></head>
-<body><a class="skip" href="#main">Skip to content</a>
-<header><strong>order-saga console</strong><nav aria-label="Console">${nav.map(
-    ([href, label]) => html`<a href="${href}">${label}</a>`,
-  )}</nav><span class="who">${who}</span></header>
-<main id="main"><h1>${options.title}</h1>${options.notice ?? ''}${options.body}</main></body></html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${options.title} · order-saga console</title>
+        <style>
+          ${style}
+        </style>
+      </head>
+      <body>
+        <a class="skip" href="#main">Skip to content</a>
+        <header>
+          <strong>order-saga console</strong>
+          <nav aria-label="Console">${nav.map(([href, label]) => html`<a href="${href}">${label}</a>`)}</nav>
+          <span class="who">${who}</span>
+        </header>
+        <main id="main">
+          <h1>${options.title}</h1>
+          ${options.notice ?? ''}${options.body}
+        </main>
+      </body>
+    </html>`;
 }

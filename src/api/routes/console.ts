@@ -8,7 +8,7 @@ import { requireScope } from '../auth/authenticator.js';
 import { Scopes } from '../auth/principal.js';
 import { actionsFor, consoleAction } from '../console/actions.js';
 import type { ConsoleAction } from '../console/actions.js';
-import { confirmPage, outcomeNotice, refusedNotice } from '../console/action-page.js';
+import { confirmPage, notOfferedNotice, outcomeNotice, refusedNotice } from '../console/action-page.js';
 import { layout } from '../console/layout.js';
 import type { Html } from '../console/layout.js';
 import { orderPage } from '../console/order-page.js';
@@ -23,7 +23,7 @@ import type { OrderView } from '../orders/order-views.js';
 import type { OrderWorkflows } from '../orders/order-workflows.js';
 import { runOrderAction } from '../orders/run-action.js';
 import { invalidCursorCode } from '../ports/order-read-model.js';
-import type { ListOrdersQuery } from '../ports/order-read-model.js';
+import type { ListOrdersQuery, OrderSummary } from '../ports/order-read-model.js';
 import { OrderIdSchema } from '../schemas/common.js';
 import { ListOrdersQuerySchema } from '../schemas/order.js';
 
@@ -88,7 +88,9 @@ export function consoleRoutes(deps: AppDeps, workflows: OrderWorkflows) {
     const summary = await deps.orders.getOrder(orderId);
     if (summary) return viewOfSummary(deps.config, summary, 'operator');
     if (queryError !== undefined) {
-      throw new ApiError('UNAVAILABLE', 'The order’s workflow did not answer in time', undefined, { cause: queryError });
+      throw new ApiError('UNAVAILABLE', 'The order’s workflow did not answer in time', undefined, {
+        cause: queryError,
+      });
     }
     throw new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
   };
@@ -107,6 +109,15 @@ export function consoleRoutes(deps: AppDeps, workflows: OrderWorkflows) {
       }
       throw error;
     });
+  /**
+   * The read model knows an approval deadline only from OrderCreated v2, which producers publish once every reader
+   * takes it (`EVENTS_ORDER_CREATED_VERSION`); until then the running workflow's state says it (a query each).
+   */
+  const withDeadline = async (summary: OrderSummary): Promise<OrderSummary> => {
+    if (summary.approvalDeadline !== undefined) return summary;
+    const state = await workflows.state(summary.orderId).catch(() => undefined);
+    return state?.approvalDeadline === undefined ? summary : { ...summary, approvalDeadline: state.approvalDeadline };
+  };
   const orderTitle = (orderId: string) => `Order ${orderId.slice(0, 8)}`;
 
   return new Hono<AppEnv>()
@@ -131,7 +142,7 @@ export function consoleRoutes(deps: AppDeps, workflows: OrderWorkflows) {
         list({ status: 'COMPENSATION_FAILED', limit: pageSize }),
       ]);
       const queues = {
-        awaitingApproval: awaiting.orders,
+        awaitingApproval: await Promise.all(awaiting.orders.map(withDeadline)),
         parked: parked.orders,
         more: { awaitingApproval: awaiting.nextCursor !== undefined, parked: parked.nextCursor !== undefined },
       };
@@ -149,9 +160,7 @@ export function consoleRoutes(deps: AppDeps, workflows: OrderWorkflows) {
       const action = actionOf(c);
       const order = await readOrder(orderId);
       const offered = actionsFor(order.status).includes(action);
-      const notice = offered
-        ? undefined
-        : refusedNotice(action, `the order is ${order.status}; the workflow will most likely refuse it.`);
+      const notice = offered ? undefined : notOfferedNotice(action, order);
       return render(c, `${action.label}: ${orderTitle(orderId)}`, confirmPage(orderId, action, order), notice);
     })
     .post(`${consolePath}/orders/:orderId/:action`, async (c) => {
@@ -166,7 +175,14 @@ export function consoleRoutes(deps: AppDeps, workflows: OrderWorkflows) {
       if (!form.success) throw invalid('body', form.error);
       const reason = action.reason && form.data.reason ? form.data.reason : undefined;
       try {
-        const { status, view } = await runOrderAction(deps.config, workflows, principal, orderId, action.update, reason);
+        const { status, view } = await runOrderAction(
+          deps.config,
+          workflows,
+          principal,
+          orderId,
+          action.update,
+          reason,
+        );
         const events = await eventsOf(c, orderId);
         return render(c, orderTitle(orderId), orderPage(view, events, Date.now()), outcomeNotice(action, status, view));
       } catch (error) {
