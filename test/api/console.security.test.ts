@@ -33,10 +33,11 @@ describe('the console, signed out', () => {
 
 describe('who may use the console', () => {
   it('is refused to a customer, with the cookie or the header (403 page)', async () => {
-    for (const headers of [
+    const credentials: Record<string, string>[] = [
       { cookie: await cookie(testCustomer) },
       { authorization: `Bearer ${await tokenFor(testCustomer)}` },
-    ]) {
+    ];
+    for (const headers of credentials) {
       const res = await get('/console/orders', headers);
       expect(res.status).toBe(403);
       const text = await res.text();
