@@ -1,11 +1,14 @@
 // The operator's console in a real Chromium against the main command: signed out it leads to sign-in, a customer's
-// cookie is refused, and a signed-in operator finds placed orders, approves one to COMPLETED and rejects another.
+// cookie is refused, and a signed-in operator finds placed orders, approves one to COMPLETED, rejects another, and
+// retries the compensations of a parked one.
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localApiTokens } from '../../../bench/loadgen/tokens.js';
 import type { ApiTokens } from '../../../bench/loadgen/tokens.js';
+import { unblockRefund } from '../../../src/activities/payments/unblock-refund.js';
 import { loadConfig } from '../../../src/config/env.js';
+import { serviceDatabase } from '../../../src/db/database.js';
 import { launchBrowser, screenshot } from '../../support/browser.js';
 import { mainCommandHome, startMainCommand } from '../../support/main-command.js';
 import type { MainCommandHome } from '../../support/main-command.js';
@@ -26,11 +29,11 @@ afterAll(async () => {
 const address = { name: 'Ada Lovelace', line1: '1 Main St', city: 'Amsterdam', postalCode: '1011AA', country: 'NL' };
 
 /** Places an order through the API as `customer`, as a shop would; returns its ID. */
-async function place(api: string, tokens: ApiTokens, customer: string, sku: string): Promise<string> {
+async function place(api: string, tokens: ApiTokens, customer: string, sku: string, payment = 'tok_ok') {
   const res = await fetch(`${api}/orders`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${await tokens.customer(customer)}` },
-    body: JSON.stringify({ items: [{ sku, quantity: 1 }], payment: { token: 'tok_ok' }, shippingAddress: address }),
+    body: JSON.stringify({ items: [{ sku, quantity: 1 }], payment: { token: payment }, shippingAddress: address }),
   });
   expect([201, 202], await res.clone().text()).toContain(res.status);
   return ((await res.json()) as { orderId: string }).orderId;
@@ -53,7 +56,7 @@ async function reloadUntil(page: Page, url: string, check: (text: string) => boo
 
 describe('the operator’s console', () => {
   it(
-    'leads to sign-in, refuses a customer, lists orders, approves one to COMPLETED and rejects another',
+    'leads to sign-in, refuses a customer, lists orders, approves one, rejects another, retries a parked one',
     { timeout: 240_000 },
     async () => {
       await startMainCommand(home);
@@ -89,6 +92,8 @@ describe('the operator’s console', () => {
       const small = await place(api, tokens, customer, 'SKU-MUG');
       const toApprove = await place(api, tokens, customer, 'SKU-LAPTOP');
       const toReject = await place(api, tokens, customer, 'SKU-LAPTOP');
+      // Sold out after the charge, and the provider refuses the refund: parked in COMPENSATION_FAILED.
+      const parked = await place(api, tokens, customer, 'SKU-SOLDOUT', 'tok_refund_blocked');
       const list = `${api}/console/orders?customerId=${customer}`;
       await reloadUntil(page, list, (text) => [small, toApprove, toReject].every((id) => text.includes(id)));
       await reloadUntil(page, `${list}&status=AWAITING_APPROVAL`, (t) => t.includes(toApprove) && t.includes(toReject));
@@ -130,6 +135,19 @@ describe('the operator’s console', () => {
       await page.getByRole('button', { name: 'Confirm: Approve' }).click();
       expect((await again).status()).toBe(409);
       expect(await page.getByRole('status').innerText()).toMatch(/^Approve was refused: /);
+
+      // Parked: listed with its failure; unblocked as the operator command does, then retried from the console.
+      await reloadUntil(page, `${api}/console/queues`, (t) => t.includes(parked) && t.includes('RefundRejected'));
+      const unblocked = await unblockRefund(serviceDatabase({ ...loadConfig(), ...home.env }, 'payments'), parked);
+      expect(unblocked.unblocked).toBe(true);
+      await page.locator(`tr[data-order-id="${parked}"]`).getByRole('link', { name: 'Retry compensations' }).click();
+      await page.getByRole('button', { name: 'Confirm: Retry compensations' }).click();
+      await expect
+        .poll(() => page.getByRole('status').innerText())
+        .toMatch(/^Compensations retried: the order is now /);
+      await reloadUntil(page, `${api}/console/orders/${parked}`, (t) => /Status\s+FAILED/.test(t));
+      expect(await page.locator('#compensations').innerText()).toMatch(/refundPayment\s+succeeded/);
+      await screenshot(page, 'console-order-retried');
 
       // Phone width: the same page, readable (tables scroll inside their frame, not the page).
       await page.setViewportSize({ width: 390, height: 844 });
