@@ -21,6 +21,8 @@ import { drainUnreadBody } from './middleware/drain-unread-body.js';
 import { OrderWorkflows } from './orders/order-workflows.js';
 import { analyticsRoutes } from './routes/analytics.js';
 import { codecCors, codecRoutes } from './routes/codec.js';
+import { consoleRoutes } from './routes/console.js';
+import { consoleErrorPages } from './console/console-errors.js';
 import { customerRoutes } from './routes/customers.js';
 import { asyncApiRoutes } from './routes/asyncapi.js';
 import { docsRoutes } from './routes/docs.js';
@@ -104,6 +106,8 @@ export function createApp(deps: AppDeps) {
   app.use(requestMetrics());
   // The Web UI's preflight carries no credentials: answered before authentication, for its origin only.
   app.use('/codec/*', codecCors(deps.config));
+  // Before authentication, so a browser that is not signed in gets a page that leads to the sign-in, not JSON.
+  app.use(consoleErrorPages());
   const { authenticator } = deps.auth;
   app.use(authenticate(authenticator, authenticator.withSources([bearerHeader, operatorCookie])));
   app.use(writeRateLimit({ ratePerSecond: deps.config.API_WRITE_RATE, burst: deps.config.API_WRITE_BURST }));
@@ -119,9 +123,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', customerRoutes(deps));
   app.route('/', analyticsRoutes(deps));
   if (deps.auth.localKeys) app.route('/', jwksRoutes(deps.auth.localKeys));
-  // Not in the OpenAPI document: Temporal's codec protocol, and a page for people.
+  // Not in the OpenAPI document: Temporal's codec protocol, and pages for people (the sign-in, the console).
   app.route('/', codecRoutes(deps));
   app.route('/', signInRoutes(deps));
+  app.route('/', consoleRoutes(deps, workflows));
   app.openAPIRegistry.registerComponent('securitySchemes', bearerScheme, bearerSchemeObject);
 
   const document = () => app.getOpenAPIDocument(documentInfo);

@@ -183,6 +183,7 @@ async function main() {
       ui: `http://localhost:${config.TEMPORAL_UI_PORT}  (gRPC port ${temporalPort})`,
       nats: `${config.NATS_URL}  (a user per role, passwords in nats-auth/; monitoring http://127.0.0.1:${config.NATS_MONITOR_PORT})`,
       more: [
+        ['Console', `${browserApiUrl(config)}/console  (operators; sign in once at /signin)`],
         ['Traces', `${config.TRACE_UI_URL}  (query API: /api/traces/<trace id>; each order's links.trace)`],
         ['Metrics', `${ops.url}/metrics  (every role; Prometheus: file_sd ${targetsDir(dataDir)}/*.json)`],
       ],

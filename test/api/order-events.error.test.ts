@@ -22,6 +22,7 @@ describe('the event stream refuses', () => {
 describe('a history that fails mid-stream', () => {
   it('ends the stream with an error event in the error shape, without the internal message', async () => {
     const broken: EventHistory = {
+      recorded: () => Promise.reject(new Error('not read here')),
       // eslint-disable-next-line require-yield
       async *follow() {
         await Promise.resolve();

@@ -33,17 +33,31 @@ export const openWrites: ReadonlySet<string> = new Set(['/signin', '/signout']);
 /** Routes a browser page calls with the sign-in cookie instead of a header: the codec endpoint the Web UI uses. */
 export const cookieRoutesPrefix = '/codec/';
 
+/** The operator's console (src/api/routes/console.ts): pages a signed-in browser opens, so they read the cookie too. */
+export const consolePath = '/console';
+
+/** Whether a path is one of the console's: `/console` itself or anything under `/console/`. */
+export function isConsolePath(path: string): boolean {
+  return path === consolePath || path.startsWith(`${consolePath}/`);
+}
+
+/** Whether the sign-in cookie counts on this path: the codec endpoint and the console, nowhere else. */
+export function readsCookie(path: string): boolean {
+  return path.startsWith(cookieRoutesPrefix) || isConsolePath(path);
+}
+
 /**
  * Authenticates every request that is not a GET (or HEAD) of an open route: 401 before any route code runs. Under
- * `cookieRoutesPrefix`, `withCookie` also reads the sign-in cookie; everywhere else only the bearer header counts,
- * so the cookie can never authorise an order action.
+ * `cookieRoutesPrefix` and on the console's pages, `withCookie` also reads the sign-in cookie; everywhere else only
+ * the bearer header counts, so the cookie can never authorise an API call (the console's own forms act through the
+ * same code as the API's action routes, after their own checks: src/api/routes/console.ts).
  */
 export function authenticate(authenticator: Authenticator, withCookie?: Authenticator): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const read = c.req.method === 'GET' || c.req.method === 'HEAD';
     const open = read ? openRoutes.has(c.req.path) : c.req.method === 'POST' && openWrites.has(c.req.path);
     if (!open) {
-      const chosen = withCookie !== undefined && c.req.path.startsWith(cookieRoutesPrefix) ? withCookie : authenticator;
+      const chosen = withCookie !== undefined && readsCookie(c.req.path) ? withCookie : authenticator;
       c.set('principal', await chosen.authenticate(c.req.raw.headers));
     }
     await next();

@@ -1,4 +1,4 @@
-// Port: an order's domain events, past then live, for the Server-Sent Events stream.
+// Port: an order's domain events, past then live, for the Server-Sent Events stream and the console's order page.
 import type { ParsedEvent } from '../../events/envelope.js';
 
 /**
@@ -11,4 +11,9 @@ import type { ParsedEvent } from '../../events/envelope.js';
  */
 export interface EventHistory {
   follow(orderId: string, signal: AbortSignal): AsyncIterable<ParsedEvent>;
+  /**
+   * The events stored so far, in the order the stream holds them, without waiting for more (at most `limit`):
+   * the console's order page shows them once, where the event stream would stay open.
+   */
+  recorded(orderId: string, limit: number): Promise<ParsedEvent[]>;
 }

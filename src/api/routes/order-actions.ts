@@ -3,13 +3,13 @@ import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { approveUpdate, cancelUpdate, rejectUpdate, retryCompensationsUpdate } from '../../workflows/definitions.js';
 import type { AppEnv } from '../app-env.js';
-import { actorOf, isOperator, Scopes } from '../auth/principal.js';
+import { Scopes } from '../auth/principal.js';
 import type { Scope } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
-import { ApiError, validationHook } from '../errors.js';
+import { validationHook } from '../errors.js';
 import { principalOf } from '../middleware/authenticate.js';
-import { audienceOf, viewOfState } from '../orders/order-views.js';
 import type { OrderUpdate, OrderWorkflows } from '../orders/order-workflows.js';
+import { runOrderAction } from '../orders/run-action.js';
 import { errorResponses } from '../schemas/common.js';
 import { secured } from '../schemas/security.js';
 import { NoArgumentsSchema, OrderSchema, OrderIdParamsSchema, ReasonBodySchema } from '../schemas/order.js';
@@ -126,19 +126,8 @@ const routeWithoutBody = (action: Action) =>
  */
 export function orderActionRoutes(deps: AppDeps, workflows: OrderWorkflows) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-  const answer = async (c: Context<AppEnv>, orderId: string, update: OrderUpdate, reason?: string) => {
-    const principal = principalOf(c);
-    if (!isOperator(principal) && (await workflows.customerOf(orderId)) !== principal.subject) {
-      throw new ApiError('NOT_FOUND', `Order ${orderId} does not exist`);
-    }
-    const input = { actor: actorOf(principal), ...(reason === undefined ? {} : { reason }) };
-    const outcome = await workflows.update(orderId, update, input);
-    const audience = audienceOf(principal);
-    if (outcome.kind === 'done')
-      return { status: 200 as const, view: viewOfState(deps.config, outcome.state, audience) };
-    if (outcome.state === undefined) throw new ApiError('UNAVAILABLE', 'The order’s workflow did not answer in time');
-    return { status: 202 as const, view: viewOfState(deps.config, outcome.state, audience) };
-  };
+  const answer = (c: Context<AppEnv>, orderId: string, update: OrderUpdate, reason?: string) =>
+    runOrderAction(deps.config, workflows, principalOf(c), orderId, update, reason);
   for (const action of withReason) {
     app.openapi(routeWithReason(action), async (c) => {
       const { status, view } = await answer(c, c.req.valid('param').orderId, action.update, c.req.valid('json').reason);

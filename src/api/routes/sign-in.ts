@@ -5,10 +5,15 @@ import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import type { AppEnv } from '../app-env.js';
 import { requireScope } from '../auth/authenticator.js';
-import { clearedOperatorCookieHeader, operatorCookieHeader } from '../auth/operator-cookie.js';
+import {
+  clearedOperatorCookieHeader,
+  legacyOperatorCookiePath,
+  operatorCookieHeader,
+} from '../auth/operator-cookie.js';
 import { Scopes } from '../auth/principal.js';
 import type { AppDeps } from '../deps.js';
 import { ApiError } from '../errors.js';
+import { sameOrigin } from '../middleware/same-origin.js';
 
 const SignInSchema = z.object({ token: z.string().trim().min(1, 'paste an operator token').max(8_192) });
 
@@ -54,6 +59,7 @@ export function signInRoutes(deps: AppDeps) {
     // Verified above, so `exp` is there and in the future (the verifier requires it).
     const exp = decodeJwt(token).exp ?? 0;
     c.header('Set-Cookie', operatorCookieHeader(token, exp - Date.now() / 1000, isHttps(c)));
+    c.header('Set-Cookie', clearedOperatorCookieHeader(isHttps(c), legacyOperatorCookiePath), { append: true });
     const expiresAt = new Date(exp * 1000).toISOString();
     return {
       status: 200,
@@ -81,25 +87,10 @@ export function signInRoutes(deps: AppDeps) {
     .post('/signout', (c) => {
       sameOrigin(c);
       c.header('Set-Cookie', clearedOperatorCookieHeader(isHttps(c)));
+      c.header('Set-Cookie', clearedOperatorCookieHeader(isHttps(c), legacyOperatorCookiePath), { append: true });
       if (/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return c.body(null, 204);
       return page(c, uiUrl, { status: 200, message: 'Signed out: the Web UI shows payloads encrypted again.' });
     });
-}
-
-/** A browser's POST says where its page came from; one from another origin is another site's form. */
-function sameOrigin(c: Context<AppEnv>): void {
-  const origin = c.req.header('origin');
-  if (origin === undefined || origin === 'null') return;
-  const host = c.req.header('host');
-  let originHost: string;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    throw new ApiError('FORBIDDEN', 'Origin: not a URL');
-  }
-  if (host === undefined || originHost !== host) {
-    throw new ApiError('FORBIDDEN', `Origin: ${origin} may not sign in here; open this page on the API itself`);
-  }
 }
 
 /** Reached over HTTPS, directly or through a proxy that says so: then the cookie is `Secure`. */
@@ -125,13 +116,14 @@ textarea{width:100%;font:13px monospace}.ok{color:#0a6b2d}.error{color:#a40e26}<
 <body><h1>Operator sign-in</h1>
 ${note}
 <p>Paste an operator token (<code>npm run -s token -- --operator alice</code> locally). The API verifies it and keeps
-it in this browser as a cookie only the codec endpoint reads, so the Temporal Web UI
+it in this browser as a cookie only the <a href="/console">console</a> and the codec endpoint read, so the Temporal Web UI
 (<a href="${ui}">${ui}</a>) shows order payloads decrypted: it sends the cookie with its codec calls (configured with
 <code>includeCredentials</code>; docs/security.md).</p>
 <form method="post" action="/signin"><label for="token">Operator token</label>
 <textarea id="token" name="token" rows="6" required autocomplete="off" spellcheck="false"></textarea>
 <p><button type="submit">Sign in</button></p></form>
 <form method="post" action="/signout"><button type="submit">Sign out</button></form>
+<p><a href="/console">Open the console</a></p>
 </body></html>
 `,
     outcome?.status ?? 200,

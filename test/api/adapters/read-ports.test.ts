@@ -122,4 +122,13 @@ describe('the API read ports', () => {
     }
     expect(seen).toEqual(completedEvents.map((e) => e.id));
   });
+
+  it('recorded: the stored events of an order in order, once, without waiting for more; none for an unknown order', async () => {
+    const stored = await ports.events.recorded(completed, 100);
+    expect(stored.map((e) => e.envelope.id)).toEqual(completedEvents.map((e) => e.id));
+    expect((await ports.events.recorded(completed, 2)).map((e) => e.envelope.id)).toEqual(
+      completedEvents.slice(0, 2).map((e) => e.id),
+    );
+    expect(await ports.events.recorded(newOrderId('none'), 100)).toEqual([]);
+  });
 });

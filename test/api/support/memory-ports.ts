@@ -94,6 +94,12 @@ export class MemoryEventHistory implements EventHistory {
 
   constructor(private readonly source: () => readonly EventEnvelope[]) {}
 
+  recorded(orderId: string, limit: number): Promise<ParsedEvent[]> {
+    const seen = new Set<string>();
+    const events = this.source().filter((e) => e.subject === orderId && !seen.has(e.id) && seen.add(e.id));
+    return Promise.resolve(events.slice(0, limit).map((e) => parseEnvelope(e)));
+  }
+
   async *follow(orderId: string, signal: AbortSignal): AsyncIterable<ParsedEvent> {
     this.opened += 1;
     const seen = new Set<string>();
