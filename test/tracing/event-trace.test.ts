@@ -13,7 +13,7 @@ import { startNotificationsService } from '../../src/read-models/notifications/s
 import type { NotificationStore } from '../../src/read-models/notifications/store.js';
 import type { ReadModelService } from '../../src/read-models/service.js';
 import type { PublishOrderEventInput } from '../../src/shared/activity-contracts.js';
-import { eventsLogger, newOrderId, startEventsServer, testSettings } from '../events/nats/fixtures.js';
+import { eventsLogger, lineOf, newOrderId, startEventsServer, testSettings } from '../events/nats/fixtures.js';
 import type { EventsServer } from '../events/nats/fixtures.js';
 import { startReadModels, tempDir, waitForDrained } from '../events/consumer/support.js';
 import type { ReadModels, TempDir } from '../events/consumer/support.js';
@@ -93,15 +93,7 @@ describe('one trace across the outbox and JetStream', () => {
         customerId: 'c-trace',
         status: 'PENDING',
         total: { amount: 1_250, currency: 'EUR' },
-        lines: [
-          {
-            sku: 'SKU-MUG',
-            name: 'Ceramic coffee mug',
-            quantity: 1,
-            unitPrice: { amount: 1_250, currency: 'EUR' },
-            lineTotal: { amount: 1_250, currency: 'EUR' },
-          },
-        ],
+        lines: [lineOf({ amount: 1_250, currency: 'EUR' })],
       },
       `order-${orderId}`,
     );
